@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+/// <summary>A stackful coroutine with explicit switching: Python's <c>greenlet</c> for .NET.</summary>
+/// <remarks>
+/// <para>Every OS thread has a tree of greenlets rooted at its main greenlet (<see cref="Current"/> creates it).
+/// Exactly one greenlet of a tree runs at a time; <see cref="Switch(object?)"/> hands control straight to another
+/// greenlet. A greenlet's <c>Run</c> executes on its own fiber, a dedicated pooled OS thread that runs only while it
+/// holds the tree's baton, so <see cref="Switch(object?)"/> may be called at any call depth.</para>
+/// <para>Because a greenlet runs on its own OS thread, <c>[ThreadStatic]</c> data and
+/// <see cref="Environment.CurrentManagedThreadId"/> differ per greenlet, and a <c>lock</c> held across a switch
+/// deadlocks when another greenlet of the tree takes it, as a Python lock would.</para>
+/// </remarks>
+[DebuggerDisplay("{Name,nq} {State} parent={Parent == null ? \"(none)\" : Parent.Name,nq}")]
+public partial class Greenlet
+{
+    private static readonly ConcurrentDictionary<Type, bool> RunOverrides = new();
+    private static readonly Lock ParentLock = new();
+    private static long nextId;
+
+    private Func<object?, object?>? _run;
+    private string? _name;
+
+    /// <summary>Creates a greenlet that runs <paramref name="run"/> when first switched into.</summary>
+    /// <param name="run">The body: receives the first switch's value; its return value goes to the parent.
+    /// A null body is accepted and fails at the first switch, as Python's <c>greenlet(run=None)</c> does.</param>
+    /// <param name="parent">The parent, or null for <see cref="Current"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="parent"/> belongs to another thread's tree that has exited.</exception>
+    public Greenlet(Func<object?, object?> run, Greenlet? parent = null)
+        : this(parent)
+    {
+        _run = run;
+    }
+
+    /// <summary>Creates a greenlet that runs <paramref name="run"/> when first switched into; it returns null to its parent.</summary>
+    /// <param name="run">The body.</param>
+    /// <param name="parent">The parent, or null for <see cref="Current"/>.</param>
+    public Greenlet(Action run, Greenlet? parent = null)
+        : this(parent)
+    {
+        if (run is not null)
+        {
+            _run = _ =>
+            {
+                run();
+                return null;
+            };
+        }
+    }
+
+    /// <summary>Creates a greenlet whose body is an override of <see cref="Run(object?)"/>.</summary>
+    /// <param name="parent">The parent, or null for <see cref="Current"/>.</param>
+    protected Greenlet(Greenlet? parent = null)
+    {
+        GreenletCore cur = GreenletCore.Ensure();
+        Core = new GreenletCore(this, parent ?? cur.Strong, mainOf: null)
+        {
+            Context = ExecutionContext.Capture(),
+        };
+    }
+
+    /// <summary>Creates the main greenlet of a new tree.</summary>
+    internal Greenlet(TreeState tree)
+    {
+        Core = new GreenletCore(this, parent: null, mainOf: tree);
+        _name = "main";
+#pragma warning disable CA1816 // the main greenlet is never killed on collection
+        GC.SuppressFinalize(this);
+#pragma warning restore CA1816
+    }
+
+    /// <summary>Kills a suspended greenlet that nothing references any more, on its own tree (G1, G7).</summary>
+    ~Greenlet()
+    {
+        if (Core.State == GreenletState.Suspended && !Core.IsMain && Core.Tree is { } tree)
+        {
+            tree.Doom(this);
+        }
+    }
+
+    /// <summary>Gets the greenlet running now in this thread's tree; the first call on a thread creates its main greenlet.</summary>
+    public static Greenlet Current => GreenletCore.Ensure().Strong!;
+
+    /// <summary>Gets or sets the parent: where this greenlet's return value or uncaught exception goes. Null only for a main greenlet.</summary>
+    /// <remarks>The parent can change at any time, even after death; the new parent receives the next death (P9, P10).</remarks>
+    /// <exception cref="ArgumentNullException">The value is null (P2).</exception>
+    /// <exception cref="InvalidOperationException">This is a main greenlet (P4).</exception>
+    /// <exception cref="ArgumentException">The value would make a cycle (P3), or this greenlet has started and the value
+    /// belongs to another thread's tree (P6).</exception>
+    public Greenlet? Parent
+    {
+        get => Core.Parent;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (Core.IsMain)
+            {
+                throw new InvalidOperationException("cannot set the parent of a main greenlet");
+            }
+
+            lock (ParentLock)
+            {
+                for (Greenlet? p = value; p is not null; p = p.Core.Parent)
+                {
+                    if (p == this)
+                    {
+                        throw new ArgumentException("cyclic parent chain", nameof(value));
+                    }
+                }
+
+                if (Core.State != GreenletState.Pending && GreenletCore.TreeOf(value) != Core.Tree)
+                {
+                    throw new ArgumentException("parent cannot be on a different thread", nameof(value));
+                }
+
+                Core.Parent = value;
+            }
+        }
+    }
+
+    /// <summary>Gets the lifecycle state.</summary>
+    public GreenletState State
+    {
+        get
+        {
+            GreenletState state = Core.State;
+            return state != GreenletState.Pending && Core.Tree is { IsExited: true } ? GreenletState.Dead : state;
+        }
+    }
+
+    /// <summary>Gets whether the greenlet has been switched into (or thrown into) at least once.</summary>
+    public bool IsStarted => State != GreenletState.Pending;
+
+    /// <summary>Gets whether the greenlet is started and not dead: Python's <c>bool(g)</c>.</summary>
+    public bool IsActive => State is GreenletState.Running or GreenletState.Suspended;
+
+    /// <summary>Gets whether the greenlet has finished, or (for a main greenlet) its thread has exited.</summary>
+    public bool IsDead => State == GreenletState.Dead;
+
+    /// <summary>Gets whether this is the main greenlet of its thread.</summary>
+    public bool IsMain => Core.IsMain;
+
+    /// <summary>Gets or sets the name shown in traces, the debugger and errors.</summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public string Name
+    {
+        get => _name ??= $"greenlet-{Interlocked.Increment(ref nextId)}";
+        set => _name = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Gets the switching state.</summary>
+    internal GreenletCore Core { get; }
+
+    /// <summary>Gets whether a body exists to start.</summary>
+    internal bool HasRun => _run is not null || RunOverrides.GetOrAdd(GetType(), IsRunOverridden);
+
+    /// <summary>Returns a description in the spirit of greenlet's repr, e.g. <c>&lt;Greenlet "gr1" suspended active started&gt;</c>.</summary>
+    /// <returns>The type, name and state.</returns>
+    public override string ToString()
+    {
+        GreenletState state = State;
+        bool exited = Core.Tree is { IsExited: true };
+        string suffix = state switch
+        {
+            GreenletState.Pending => " pending",
+            GreenletState.Dead => exited ? " (thread exited) dead" : " dead",
+            GreenletState.Running => " current active started",
+            _ => " suspended active started",
+        };
+        if (IsMain && state != GreenletState.Dead)
+        {
+            suffix += " main";
+        }
+
+        return $"<{GetType().Name} \"{Name}\"{suffix}>";
+    }
+
+    /// <summary>The body of the greenlet; the default runs the delegate given to the constructor.</summary>
+    /// <param name="argument">The value of the first switch into this greenlet.</param>
+    /// <returns>The value sent to the parent when the greenlet finishes.</returns>
+    /// <exception cref="InvalidOperationException">No body was given.</exception>
+    protected virtual object? Run(object? argument) => _run is { } run ? run(argument) : throw MissingRun();
+
+    internal static InvalidOperationException MissingRun() =>
+        new("run: this greenlet has no body (pass a run delegate or override Run)");
+
+    internal static object? InvokeRun(Greenlet greenlet, object? argument)
+    {
+        // R4: the body is dropped at the start; `greenlet` is not used after the call starts, so a suspended
+        // fiber's stack does not keep it reachable.
+        Func<object?, object?>? run = greenlet._run;
+        greenlet._run = null;
+        if (RunOverrides.GetOrAdd(greenlet.GetType(), IsRunOverridden))
+        {
+            return greenlet.Run(argument);
+        }
+
+        return run is not null ? run(argument) : throw MissingRun();
+    }
+
+    internal void DropRun() => _run = null;
+
+    private static bool IsRunOverridden(Type type) =>
+        type.GetMethod(nameof(Run), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(object)])?.DeclaringType != typeof(Greenlet);
+}

@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace Greenlets.Internal;
+
+/// <summary>Raw Linux futex calls through <c>syscall(2)</c>; the cheapest way to park and wake one thread.</summary>
+internal static unsafe partial class Futex
+{
+    private const int FutexWaitPrivate = 128;
+    private const int FutexWakePrivate = 129;
+
+    private static readonly long SysFutex = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 202,
+        Architecture.Arm64 => 98,
+        _ => -1,
+    };
+
+    /// <summary>Gets whether raw futexes can be used on this platform.</summary>
+    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && SysFutex > 0;
+
+    /// <summary>Sleeps while <paramref name="address"/> holds <paramref name="expected"/>; returns false on timeout.</summary>
+    public static bool Wait(int* address, int expected, int millisecondsTimeout)
+    {
+        if (millisecondsTimeout < 0)
+        {
+            Syscall(SysFutex, address, FutexWaitPrivate, expected, null, null, 0);
+            return true;
+        }
+
+        var ts = new Timespec { Seconds = millisecondsTimeout / 1000, Nanoseconds = (millisecondsTimeout % 1000) * 1_000_000L };
+        long rc = Syscall(SysFutex, address, FutexWaitPrivate, expected, &ts, null, 0);
+        return rc == 0 || Marshal.GetLastPInvokeError() != 110; // ETIMEDOUT
+    }
+
+    /// <summary>Wakes at most one thread sleeping on <paramref name="address"/>.</summary>
+    public static void WakeOne(int* address) => Syscall(SysFutex, address, FutexWakePrivate, 1, null, null, 0);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, int* address, int operation, int value, Timespec* timeout, int* address2, int value3);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+}

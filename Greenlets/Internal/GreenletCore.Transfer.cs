@@ -1,0 +1,230 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace Greenlets.Internal;
+
+/// <summary>The transfer of control: greenlet's switching rules (S1-S6, D1-D3, T6-T9, X1-X2).</summary>
+internal sealed partial class GreenletCore
+{
+    private bool _keepThread;
+
+    /// <summary>Gets the running core of this thread, creating the thread's main greenlet, and runs deferred kills.</summary>
+    public static GreenletCore Ensure()
+    {
+        GreenletCore cur = current ?? CreateMain();
+        if (cur.Tree!.HasDoomed)
+        {
+            cur.Tree.DrainDoomed();
+        }
+
+        return cur;
+    }
+
+    /// <summary>Transfers control from the running greenlet to <paramref name="target"/> and returns what comes back.</summary>
+    public static object? Switch(Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
+    {
+        GreenletCore cur = Ensure();
+        TreeState? targetTree = TreeOf(target);
+        if (targetTree != cur.Tree)
+        {
+            throw ForeignTree(targetTree);
+        }
+
+        return Deliver(cur, cur.Strong!, target, value, error, traceEvent, dying: false);
+    }
+
+    /// <summary>The error for a switch into a tree that is not the caller's.</summary>
+    public static GreenletError ForeignTree(TreeState? tree) => tree switch
+    {
+        null => new GreenletError("cannot switch to a garbage collected greenlet"),
+        { IsExited: true } => new GreenletError("cannot switch to a different thread (which happens to have exited)"),
+        _ => new GreenletError($"cannot switch to a different thread (the target belongs to thread {tree.Owner.ManagedThreadId}, the caller runs in thread {Environment.CurrentManagedThreadId})"),
+    };
+
+    private static GreenletCore CreateMain()
+    {
+        var tree = new TreeState(Thread.CurrentThread);
+        var main = new Greenlet(tree);
+        tree.Main = main;
+        current = main.Core;
+        return main.Core;
+    }
+
+    /// <summary>
+    /// Delivers a value or an exception to <paramref name="target"/>, resolving dead targets to their first live ancestor,
+    /// starting pending ones, and (unless <paramref name="dying"/>) parks the caller until control comes back.
+    /// </summary>
+    private static object? Deliver(GreenletCore cur, Greenlet origin, Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool dying)
+    {
+        TreeState tree = cur.Tree!;
+        while (true)
+        {
+            while (target.Core.State == GreenletState.Dead)
+            {
+                target = target.Core.Parent!;
+            }
+
+            GreenletCore tc = target.Core;
+            if (tc == cur)
+            {
+                // S1: a switch to yourself returns the value at once; the tracer still sees it.
+                Trace(tree, traceEvent, origin, target, ref value, ref error);
+                error?.Throw();
+                return value;
+            }
+
+            Fiber? fresh = null;
+            if (tc.State == GreenletState.Pending)
+            {
+                Exception? failure = null;
+                TreeState? targetTree = TreeOf(target);
+                if (targetTree != tree)
+                {
+                    failure = ForeignTree(targetTree);
+                }
+                else if (!target.HasRun)
+                {
+                    failure = Greenlet.MissingRun();
+                }
+                else if (error is null)
+                {
+                    try
+                    {
+                        fresh = FiberPool.Shared.Rent();
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        failure = e;
+                    }
+                }
+
+                if (failure is not null)
+                {
+                    if (!dying)
+                    {
+                        throw failure;
+                    }
+
+                    // D3: the start failed, so its error goes on to the next parent.
+                    error = ExceptionDispatchInfo.Capture(failure);
+                    value = null;
+                    traceEvent = GreenletTraceEvent.Throw;
+                    target = tc.Parent!;
+                    continue;
+                }
+
+                if (fresh is null)
+                {
+                    // T8: an exception into a greenlet that never ran: it dies without running, and the exception
+                    // (a GreenletExit as a value) goes on to its parent.
+                    Trace(tree, traceEvent, origin, target, ref value, ref error);
+                    tc.Tree = tree;
+                    tc.State = GreenletState.Dead;
+                    target.DropRun();
+                    if (error!.SourceException is GreenletExit exit)
+                    {
+                        value = exit;
+                        error = null;
+                        traceEvent = GreenletTraceEvent.Switch;
+                    }
+                    else
+                    {
+                        traceEvent = GreenletTraceEvent.Throw;
+                    }
+
+                    origin = target;
+                    target = tc.Parent!;
+                    continue;
+                }
+
+                tc.Tree = tree;
+                tc.Fiber = fresh;
+                tree.AddLive(tc);
+            }
+
+            tc.Accept(target, value, error, origin, traceEvent);
+            if (dying)
+            {
+                cur._keepThread = FiberPool.Shared.Return(cur.Fiber!);
+                cur.Fiber = null;
+            }
+            else
+            {
+                cur._state = GreenletState.Suspended;
+                if (!cur.IsMain)
+                {
+                    cur.Strong = null;
+                }
+            }
+
+            // Drop every reference to greenlets before parking: a suspended fiber must not keep them reachable.
+            value = null;
+            error = null;
+            origin = null!;
+            target = null!;
+            if (fresh is not null)
+            {
+                fresh.Start(tc);
+            }
+            else
+            {
+                tc.Gate.Signal();
+            }
+
+            if (dying)
+            {
+                return null;
+            }
+
+            cur.Gate.Wait();
+            return cur.Receive();
+        }
+    }
+
+    /// <summary>Runs the greenlet's body on its fiber, then dies and hands control to its parent.</summary>
+    private bool Live()
+    {
+        object? result = null;
+        ExceptionDispatchInfo? error = null;
+        try
+        {
+            result = Begin();
+        }
+        catch (Exception e)
+        {
+            error = ExceptionDispatchInfo.Capture(e);
+        }
+
+        Die(result, error);
+        return _keepThread;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private object? Begin()
+    {
+        object? argument = Receive();
+        return Greenlet.InvokeRun(Strong!, argument);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Die(object? result, ExceptionDispatchInfo? error)
+    {
+        Greenlet origin = Strong!;
+        _state = GreenletState.Dead;
+        Strong = null;
+        Tree!.RemoveLive(this);
+        GreenletTraceEvent traceEvent = GreenletTraceEvent.Switch;
+        if (error?.SourceException is GreenletExit exit)
+        {
+            // X1: an escaping GreenletExit is the parent's value, not an error.
+            result = exit;
+            error = null;
+        }
+        else if (error is not null)
+        {
+            traceEvent = GreenletTraceEvent.Throw;
+        }
+
+        Deliver(this, origin, Parent!, result, error, traceEvent, dying: true);
+    }
+}

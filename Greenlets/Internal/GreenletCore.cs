@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace Greenlets.Internal;
+
+/// <summary>
+/// The switching state of one greenlet, kept apart from the public <see cref="Greenlet"/> object so that a
+/// suspended fiber thread references only this core and never keeps its greenlet reachable.
+/// </summary>
+internal sealed partial class GreenletCore
+{
+    [ThreadStatic]
+    private static GreenletCore? current;
+
+    private readonly WeakReference<Greenlet> _handle;
+    private readonly HandoffGate? _mainGate;
+    private volatile GreenletState _state;
+
+    // The incoming transfer, written by the switcher before it opens this core's gate.
+    private object? _inValue;
+    private ExceptionDispatchInfo? _inError;
+    private Greenlet? _inOrigin;
+    private GreenletTraceEvent _inEvent;
+
+    public GreenletCore(Greenlet handle, Greenlet? parent, TreeState? mainOf)
+    {
+        _handle = new WeakReference<Greenlet>(handle, trackResurrection: true);
+        Parent = parent;
+        if (mainOf is not null)
+        {
+            IsMain = true;
+            Tree = mainOf;
+            Strong = handle;
+            _mainGate = new HandoffGate();
+            _state = GreenletState.Running;
+        }
+    }
+
+    /// <summary>Gets the core of the greenlet running on this OS thread, or null before any greenlet call.</summary>
+    public static GreenletCore? OnThisThread
+    {
+        get => current;
+        set => current = value;
+    }
+
+    /// <summary>Gets or sets the parent; null only for a main greenlet.</summary>
+    public Greenlet? Parent { get; set; }
+
+    /// <summary>Gets the tree; null until a non-main greenlet starts.</summary>
+    public TreeState? Tree { get; private set; }
+
+    public bool IsMain { get; }
+
+    public GreenletState State
+    {
+        get => _state;
+        set => _state = value;
+    }
+
+    /// <summary>Gets or sets the strong reference held only while the greenlet runs (always, for a main).</summary>
+    public Greenlet? Strong { get; set; }
+
+    /// <summary>Gets or sets the fiber while the greenlet is started and unfinished.</summary>
+    public Fiber? Fiber { get; set; }
+
+    /// <summary>Gets or sets the execution context captured at construction.</summary>
+    public ExecutionContext? Context { get; set; }
+
+    /// <summary>Gets or sets how many times a collection kill was tried.</summary>
+    public int KillAttempts { get; set; }
+
+    /// <summary>Gets the public greenlet if it is still reachable (or pending finalization).</summary>
+    public Greenlet? Handle => Strong ?? (_handle.TryGetTarget(out Greenlet? h) ? h : null);
+
+    private HandoffGate Gate => _mainGate ?? Fiber!.Gate;
+
+    /// <summary>Gets the tree a greenlet belongs to: its own once started, else its parent's.</summary>
+    public static TreeState? TreeOf(Greenlet greenlet)
+    {
+        for (Greenlet? g = greenlet; g is not null; g = g.Core.Parent)
+        {
+            if (g.Core.Tree is { } tree)
+            {
+                return tree;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The body of a fiber thread while it runs this greenlet; false when the thread must exit afterwards.</summary>
+    public bool RunOnFiber()
+    {
+        current = this;
+        bool keep;
+        if (Context is { } context)
+        {
+            var box = new StrongBox<bool>();
+            ExecutionContext.Run(context, static state => ((StrongBox<bool>)state!).Value = ((GreenletCore)OnThisThread!).Live(), box);
+            keep = box.Value;
+        }
+        else
+        {
+            keep = Live();
+        }
+
+        current = null;
+        return keep;
+    }
+
+    /// <summary>Writes the incoming transfer and marks this core running; the caller then opens its gate.</summary>
+    private void Accept(Greenlet handle, object? value, ExceptionDispatchInfo? error, Greenlet origin, GreenletTraceEvent traceEvent)
+    {
+        _inValue = value;
+        _inError = error;
+        _inOrigin = origin;
+        _inEvent = traceEvent;
+        Strong = handle;
+        _state = GreenletState.Running;
+    }
+
+    /// <summary>Takes the incoming transfer on this core's own thread, runs the tracer, and returns or throws it.</summary>
+    private object? Receive()
+    {
+        object? value = _inValue;
+        ExceptionDispatchInfo? error = _inError;
+        Greenlet? origin = _inOrigin;
+        GreenletTraceEvent traceEvent = _inEvent;
+        _inValue = null;
+        _inError = null;
+        _inOrigin = null;
+        if (origin is not null)
+        {
+            Trace(Tree!, traceEvent, origin, Strong!, ref value, ref error);
+        }
+
+        error?.Throw();
+        return value;
+    }
+
+    /// <summary>Calls the tree's tracer; a throwing tracer is removed and its exception replaces the transfer.</summary>
+    private static void Trace(TreeState tree, GreenletTraceEvent traceEvent, Greenlet origin, Greenlet target, ref object? value, ref ExceptionDispatchInfo? error)
+    {
+        if (tree.Tracer is not { } tracer)
+        {
+            return;
+        }
+
+        try
+        {
+            tracer(traceEvent, origin, target);
+        }
+        catch (Exception e)
+        {
+            tree.Tracer = null;
+            value = null;
+            error = ExceptionDispatchInfo.Capture(e);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Greenlets;
+
+/// <summary>Records the switches and throws of this thread's greenlet tree, for tests that assert switch order and for timelines.</summary>
+/// <remarks>
+/// <para>Creating a recorder installs it as the tree's tracer, chaining any tracer already set; disposing it restores
+/// that tracer. Each transfer becomes one event: <c>"main -> gr1"</c> for a switch and <c>"gr1 !> main"</c> for an
+/// exception, named by <see cref="Greenlet.Name"/> at the time of the event.</para>
+/// </remarks>
+[DebuggerDisplay("SwitchRecorder: {Events.Count} events")]
+public sealed class SwitchRecorder : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly List<Entry> _entries = [];
+    private readonly GreenletTracer? _previous;
+    private readonly GreenletTracer _tracer;
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private bool _disposed;
+
+    /// <summary>Starts recording this thread's switches.</summary>
+    public SwitchRecorder()
+    {
+        _tracer = OnEvent;
+        _previous = Greenlet.SetTrace(_tracer);
+    }
+
+    /// <summary>Gets the recorded events, oldest first: <c>"a -> b"</c> for a switch, <c>"a !> b"</c> for a throw.</summary>
+    public IReadOnlyList<string> Events
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _entries.Select(e => e.ToString())];
+            }
+        }
+    }
+
+    /// <summary>Stops recording and restores the tracer that was set before, if this recorder is still the tracer.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (Greenlet.GetTrace() == _tracer)
+        {
+            Greenlet.SetTrace(_previous);
+        }
+    }
+
+    /// <summary>Renders the events as a Mermaid <c>sequenceDiagram</c>.</summary>
+    /// <returns>Mermaid source: one participant per greenlet, a solid arrow per switch and a crossed one per throw.</returns>
+    public string ToMermaid()
+    {
+        Entry[] entries = Snapshot();
+        List<string> names = Participants(entries);
+        var text = new StringBuilder("sequenceDiagram\n");
+        for (int i = 0; i < names.Count; i++)
+        {
+            text.Append(FormattableString.Invariant($"    participant p{i} as {MermaidText(names[i])}\n"));
+        }
+
+        foreach (Entry e in entries)
+        {
+            string arrow = e.Event == GreenletTraceEvent.Throw ? "-x" : "->>";
+            string label = e.Event == GreenletTraceEvent.Throw ? "throw" : "switch";
+            text.Append(FormattableString.Invariant($"    p{names.IndexOf(e.Origin)}{arrow}p{names.IndexOf(e.Target)}: {label}\n"));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Renders the events as Trace Event Format JSON for <c>chrome://tracing</c> or Perfetto.</summary>
+    /// <returns>A JSON object whose <c>traceEvents</c> hold one lane per greenlet, a slice per period it ran, and an
+    /// instant event per transfer.</returns>
+    public string ToChromeTrace()
+    {
+        Entry[] entries = Snapshot();
+        List<string> names = Participants(entries);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("displayTimeUnit", "ns");
+            json.WriteStartArray("traceEvents");
+            for (int i = 0; i < names.Count; i++)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", "thread_name");
+                json.WriteString("ph", "M");
+                json.WriteNumber("pid", 1);
+                json.WriteNumber("tid", i + 1);
+                json.WriteStartObject("args");
+                json.WriteString("name", names[i]);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
+            double end = entries.Length == 0 ? 0 : Micros(Stopwatch.GetTimestamp());
+            for (int i = 0; i < entries.Length; i++)
+            {
+                Entry e = entries[i];
+                double ts = Micros(e.Timestamp);
+                double next = i + 1 < entries.Length ? Micros(entries[i + 1].Timestamp) : end;
+                json.WriteStartObject();
+                json.WriteString("name", e.Target);
+                json.WriteString("cat", "greenlet");
+                json.WriteString("ph", "X");
+                json.WriteNumber("ts", ts);
+                json.WriteNumber("dur", Math.Max(0, next - ts));
+                json.WriteNumber("pid", 1);
+                json.WriteNumber("tid", names.IndexOf(e.Target) + 1);
+                json.WriteEndObject();
+
+                json.WriteStartObject();
+                json.WriteString("name", e.ToString());
+                json.WriteString("cat", e.Event == GreenletTraceEvent.Throw ? "throw" : "switch");
+                json.WriteString("ph", "i");
+                json.WriteString("s", "p");
+                json.WriteNumber("ts", ts);
+                json.WriteNumber("pid", 1);
+                json.WriteNumber("tid", names.IndexOf(e.Origin) + 1);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string MermaidText(string name)
+    {
+        var safe = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            safe.Append(char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or ' ' or '<' or '>' ? c : '_');
+        }
+
+        return safe.ToString().Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    }
+
+    private static List<string> Participants(Entry[] entries)
+    {
+        var names = new List<string>();
+        foreach (Entry e in entries)
+        {
+            if (!names.Contains(e.Origin))
+            {
+                names.Add(e.Origin);
+            }
+
+            if (!names.Contains(e.Target))
+            {
+                names.Add(e.Target);
+            }
+        }
+
+        return names;
+    }
+
+    private double Micros(long timestamp) => (timestamp - _start) * 1_000_000.0 / Stopwatch.Frequency;
+
+    private Entry[] Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _entries];
+        }
+    }
+
+    private void OnEvent(GreenletTraceEvent traceEvent, Greenlet origin, Greenlet target)
+    {
+        lock (_lock)
+        {
+            _entries.Add(new Entry(traceEvent, origin.Name, target.Name, Stopwatch.GetTimestamp()));
+        }
+
+        _previous?.Invoke(traceEvent, origin, target);
+    }
+
+    private readonly record struct Entry(GreenletTraceEvent Event, string Origin, string Target, long Timestamp)
+    {
+        public override string ToString() => Event == GreenletTraceEvent.Throw ? $"{Origin} !> {Target}" : $"{Origin} -> {Target}";
+    }
+}
