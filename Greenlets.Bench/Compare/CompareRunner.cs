@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace Greenlets.Bench.Compare;
+
+/// <summary>Runs every <see cref="ICompareWorkload"/> (or those named on the command line) and prints
+/// <c>name&lt;TAB&gt;median&lt;TAB&gt;unit</c> lines, the median of several measurements.</summary>
+public static class CompareRunner
+{
+    public static void Run(string[] names)
+    {
+        int repeats = 5;
+        var workloads = typeof(CompareRunner).Assembly.GetTypes()
+            .Where(t => typeof(ICompareWorkload).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => (ICompareWorkload)Activator.CreateInstance(t)!)
+            .Where(w => names.Length == 0 || names.Contains(w.Name))
+            .OrderBy(w => w.Name, StringComparer.Ordinal);
+        foreach (ICompareWorkload workload in workloads)
+        {
+            var samples = Enumerable.Range(0, repeats).Select(_ => workload.Measure()).Order().ToArray();
+            double median = samples[samples.Length / 2];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload.Name}\t{median:0.###}\t{workload.Unit}"));
+        }
+    }
+}
