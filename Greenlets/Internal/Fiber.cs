@@ -13,7 +13,7 @@ internal sealed class Fiber
     }
 
     /// <summary>Gets the gate the running greenlet of this fiber parks on.</summary>
-    public HandoffGate Gate { get; } = new();
+    public HandoffGate Gate { get; } = new(pinnable: true);
 
     /// <summary>Gets the OS thread.</summary>
     public Thread Thread { get; }
@@ -22,20 +22,26 @@ internal sealed class Fiber
     public bool Started { get; set; }
 
     /// <summary>Runs <paramref name="core"/> on this fiber; the caller already set up its incoming payload.</summary>
-    public void Start(GreenletCore core)
+    /// <param name="core">The greenlet to run.</param>
+    /// <param name="from">The switcher's gate, or null when the switcher is finishing (see <see cref="HandoffGate.Signal"/>).</param>
+    public void Start(GreenletCore core, HandoffGate? from)
     {
         _assigned = core;
+
+        // Placement first: a new thread reads it when it attaches.
+        Gate.Prepare(from);
         if (!Started)
         {
             Started = true;
             Thread.UnsafeStart();
         }
 
-        Gate.Signal();
+        Gate.Release();
     }
 
     private void Loop()
     {
+        Gate.Attach();
         while (true)
         {
             if (!Gate.Wait((int)GreenletOptions.IdleThreadTimeout.TotalMilliseconds))
@@ -50,7 +56,11 @@ internal sealed class Fiber
 
             GreenletCore core = _assigned!;
             _assigned = null;
-            core.RunOnFiber();
+            if (!core.RunOnFiber())
+            {
+                // The pool was full when the greenlet finished: this thread is no longer counted, so it exits.
+                return;
+            }
         }
     }
 }

@@ -162,13 +162,15 @@ internal sealed partial class GreenletCore
             error = null;
             origin = null!;
             target = null!;
+            // The switcher's own gate tells the target's how to hand off (hot pair, CPU placement); none when dying.
+            HandoffGate? from = dying ? null : cur.Gate;
             if (fresh is not null)
             {
-                fresh.Start(tc);
+                fresh.Start(tc, from);
             }
             else
             {
-                tc.Gate.Signal();
+                tc.Gate.Signal(from);
             }
 
             if (dying)

@@ -1,33 +1,74 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
 namespace Greenlets.Internal;
 
 /// <summary>
-/// The baton gate of one fiber thread: <see cref="Signal"/> lets its single waiter through exactly once.
+/// The baton gate of one thread (a fiber, or a tree's main thread): <see cref="Signal"/> lets its single waiter through
+/// exactly once.
 /// </summary>
 /// <remarks>
-/// Every switch between greenlets is one <see cref="Signal"/> of the target's gate followed by a
-/// <see cref="Wait()"/> on the switcher's own. On Linux the gate is a raw futex word (0 closed, 1 open,
-/// 2 closed with a sleeper); elsewhere a <see cref="SemaphoreSlim"/>. Only the owning thread ever waits.
+/// <para>Every switch is one <see cref="Signal"/> of the target's gate by the switcher, then a <see cref="Wait()"/> on
+/// the switcher's own. On Linux the gate is a raw futex word (0 closed, 1 open, 2 closed with a sleeper); elsewhere a
+/// <see cref="SemaphoreSlim"/>. Only the owning thread ever waits. How a handoff is made is decided at the signal, from
+/// what the switcher knows about its target (baseline.md section 7):</para>
+/// <list type="bullet">
+/// <item>Cold (the default): the switcher first places a fiber target on its own CPU, so that the wake-up is a same-CPU
+/// one (~1 µs, against ~20 µs to a halted other vCPU), opens the gate, yields its CPU once so that the target runs at
+/// once, and only then sleeps on the futex. A target that answers during that yield is never slept on at all.</item>
+/// <item>Hot: two gates that have handed the baton straight back to each other <see cref="HotStreak"/> times in a row are
+/// a hot pair. If more than one CPU is allowed and spinning is on, the fiber of the pair moves to a CPU other than its
+/// partner's, and from then on each side spins (bounded by <see cref="GreenletOptions.HandoffSpinLimit"/>) instead of
+/// sleeping: a 30-40 ns handoff. A spin that runs out means the partner is busy: the waiter sleeps, and the pair stays
+/// cold for a while that doubles with each such miss, so rings, hubs and slow partners never burn CPU.</item>
+/// </list>
+/// <para>A waiter never spins on the CPU its partner was placed on, and nothing spins when the process may use one CPU.
+/// Every field except the futex word is written only by the thread holding the tree's baton, which orders them.</para>
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A gate lives as long as its fiber thread; the semaphore holds no unmanaged handle until waited on with a timeout.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A gate lives as long as its thread; the semaphore holds no unmanaged handle until waited on with a timeout.")]
 internal sealed unsafe class HandoffGate
 {
+    /// <summary>How many straight back-and-forth handoffs make a hot pair.</summary>
+    public const int HotStreak = 8;
+
     private const int Closed = 0;
     private const int Open = 1;
     private const int Sleeping = 2;
 
-    private readonly int[]? _word;
+    // The futex word sits alone in the middle of a 128-byte pinned block: no false sharing with another gate's word.
+    private const int BlockInts = 32;
+
+    private readonly int[]? _block;
     private readonly int* _address;
     private readonly SemaphoreSlim? _fallback;
+    private bool _pinnable;
 
-    public HandoffGate()
+    private int _tid;
+    private int _cpu = -1;
+    private int _wantCpu = -1;
+
+    private HandoffGate? _lastSignaller;
+    private int _signallerCpu = -1;
+    private int _streak;
+    private int _coolDown;
+    private int _misses;
+    private bool _hot;
+    private bool _spinNext;
+
+    /// <summary>Creates a gate; a <paramref name="pinnable"/> one belongs to a fiber thread that placement may move.</summary>
+    public HandoffGate(bool pinnable = false)
     {
         if (Futex.IsSupported)
         {
-            _word = GC.AllocateArray<int>(1, pinned: true);
-            fixed (int* p = _word)
+            _block = GC.AllocateArray<int>(BlockInts, pinned: true);
+            fixed (int* p = _block)
             {
-                _address = p;
+                _address = p + (BlockInts / 2);
             }
+
+            _pinnable = pinnable && CpuPlacement.IsSupported;
         }
         else
         {
@@ -35,8 +76,95 @@ internal sealed unsafe class HandoffGate
         }
     }
 
-    /// <summary>Opens the gate, waking the waiter if it sleeps.</summary>
-    public void Signal()
+    /// <summary>Gets the CPU the owning fiber thread is pinned to, or -1.</summary>
+    public int PinnedCpu => _cpu;
+
+    /// <summary>Binds a fiber gate to the calling thread (its owner) and applies any placement asked before it ran.</summary>
+    public void Attach()
+    {
+        if (!_pinnable)
+        {
+            return;
+        }
+
+        _tid = CpuPlacement.CurrentThreadId();
+        if (_wantCpu >= 0 && CpuPlacement.Pin(0, _wantCpu))
+        {
+            _cpu = _wantCpu;
+        }
+    }
+
+    /// <summary>Opens the gate for a switch from <paramref name="from"/> (the switcher's own gate, which it waits on
+    /// next; null when the switcher is finishing), waking the waiter if it sleeps.</summary>
+    public void Signal(HandoffGate? from = null)
+    {
+        Prepare(from);
+        Release();
+    }
+
+    /// <summary>The first half of <see cref="Signal"/>: decides hot or cold and places the target; then call <see cref="Release"/>.</summary>
+    public void Prepare(HandoffGate? from)
+    {
+        if (_fallback is not null)
+        {
+            return;
+        }
+
+        int myCpu;
+        bool hot = false;
+        if (from is null)
+        {
+            myCpu = CpuPlacement.CurrentCpu();
+        }
+        else
+        {
+            myCpu = from._cpu >= 0 ? from._cpu : CpuPlacement.CurrentCpu();
+            if (from._lastSignaller == this && _lastSignaller == from)
+            {
+                if (++from._streak >= HotStreak && SpinAllowed)
+                {
+                    if (from._coolDown > 0)
+                    {
+                        from._coolDown--;
+                    }
+                    else
+                    {
+                        // The partner's CPU: where it is pinned, else where it was when it last signalled the switcher.
+                        int partnerCpu = _cpu >= 0 ? _cpu : from._signallerCpu;
+                        if (partnerCpu >= 0 && partnerCpu == myCpu && from._pinnable && from._tid != 0 && GreenletOptions.PinFiberThreads)
+                        {
+                            int other = CpuPlacement.OtherThan(partnerCpu);
+                            if (CpuPlacement.Pin(0, other))
+                            {
+                                from._cpu = other;
+                                myCpu = other;
+                            }
+                        }
+
+                        hot = partnerCpu >= 0 && myCpu >= 0 && partnerCpu != myCpu;
+                    }
+                }
+            }
+            else
+            {
+                from._streak = 0;
+            }
+
+            from._hot = hot;
+            from._spinNext = hot;
+        }
+
+        if (!_hot && _pinnable && myCpu >= 0 && _cpu != myCpu && GreenletOptions.PinFiberThreads)
+        {
+            PlaceOn(myCpu);
+        }
+
+        _lastSignaller = from;
+        _signallerCpu = myCpu;
+    }
+
+    /// <summary>The second half of <see cref="Signal"/>: opens the gate, waking the waiter if it sleeps.</summary>
+    public void Release()
     {
         if (_fallback is not null)
         {
@@ -50,10 +178,45 @@ internal sealed unsafe class HandoffGate
         }
     }
 
-    /// <summary>Waits until the gate is opened, then closes it again.</summary>
-    public void Wait() => Wait(Timeout.Infinite);
+    /// <summary>Waits until the gate is opened, then closes it again; the owner calls it right after a <see cref="Signal"/>.</summary>
+    public void Wait()
+    {
+        if (_fallback is not null)
+        {
+            _fallback.Wait();
+            return;
+        }
 
-    /// <summary>Waits until the gate is opened or the timeout passes; true when it was opened.</summary>
+        if (_spinNext)
+        {
+            _spinNext = false;
+            if (Spin())
+            {
+                _misses = 0;
+                return;
+            }
+
+            // The partner is busy: sleep, and stay cold for a while that doubles with each miss.
+            _hot = false;
+            _streak = 0;
+            _coolDown = 16 << Math.Min(_misses, 6);
+            _misses++;
+        }
+        else
+        {
+            if (TryTake())
+            {
+                return;
+            }
+
+            // Let a target placed on this CPU run now; if it answers meanwhile, there is no sleep at all.
+            Thread.Yield();
+        }
+
+        Sleep();
+    }
+
+    /// <summary>Waits until the gate is opened or the timeout passes, without spinning; true when it was opened.</summary>
     public bool Wait(int millisecondsTimeout)
     {
         if (_fallback is not null)
@@ -61,17 +224,13 @@ internal sealed unsafe class HandoffGate
             return _fallback.Wait(millisecondsTimeout);
         }
 
-        for (int spin = 0; spin < SpinLimit; spin++)
+        if (millisecondsTimeout < 0)
         {
-            if (Volatile.Read(ref *_address) == Open && Interlocked.CompareExchange(ref *_address, Closed, Open) == Open)
-            {
-                return true;
-            }
-
-            Thread.SpinWait(8);
+            Sleep();
+            return true;
         }
 
-        long deadline = millisecondsTimeout < 0 ? long.MaxValue : Environment.TickCount64 + millisecondsTimeout;
+        long deadline = Environment.TickCount64 + millisecondsTimeout;
         while (true)
         {
             int state = Interlocked.CompareExchange(ref *_address, Sleeping, Closed);
@@ -85,8 +244,8 @@ internal sealed unsafe class HandoffGate
                 continue;
             }
 
-            int remaining = millisecondsTimeout < 0 ? -1 : (int)Math.Max(0, deadline - Environment.TickCount64);
-            if (millisecondsTimeout >= 0 && remaining == 0)
+            int remaining = (int)Math.Max(0, deadline - Environment.TickCount64);
+            if (remaining == 0)
             {
                 // Give up, unless a signal arrived since the last look.
                 if (Interlocked.CompareExchange(ref *_address, Closed, Sleeping) == Open)
@@ -102,6 +261,93 @@ internal sealed unsafe class HandoffGate
         }
     }
 
-    /// <summary>Gets how many spin rounds a waiter makes before it sleeps; zero on a single CPU.</summary>
-    private static int SpinLimit { get; } = Environment.ProcessorCount > 1 ? 64 : 0;
+    private static bool SpinAllowed => CpuPlacement.AllowedCount >= 2 && GreenletOptions.HandoffSpinTicks > 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryTake() =>
+        Volatile.Read(ref *_address) == Open && Interlocked.CompareExchange(ref *_address, Closed, Open) == Open;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pause()
+    {
+        if (X86Base.IsSupported)
+        {
+            X86Base.Pause();
+        }
+        else if (ArmBase.IsSupported)
+        {
+            ArmBase.Yield();
+        }
+        else
+        {
+            Thread.SpinWait(1);
+        }
+    }
+
+    /// <summary>Spins for the gate, bounded by <see cref="GreenletOptions.HandoffSpinLimit"/>; true when it opened.</summary>
+    private bool Spin()
+    {
+        long deadline = Stopwatch.GetTimestamp() + GreenletOptions.HandoffSpinTicks;
+        for (int round = 1; ; round++)
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                if (TryTake())
+                {
+                    return true;
+                }
+
+                Pause();
+            }
+
+            if (Stopwatch.GetTimestamp() >= deadline)
+            {
+                return TryTake();
+            }
+
+            if (round % 4 == 0)
+            {
+                // Every few microseconds: should the partner have landed on this CPU after all, let it run.
+                Thread.Yield();
+            }
+        }
+    }
+
+    /// <summary>Sleeps on the futex until the gate is opened, then closes it.</summary>
+    private void Sleep()
+    {
+        while (true)
+        {
+            int state = Interlocked.CompareExchange(ref *_address, Sleeping, Closed);
+            if (state == Open)
+            {
+                if (Interlocked.CompareExchange(ref *_address, Closed, Open) == Open)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            Futex.Wait(_address, Sleeping, -1);
+        }
+    }
+
+    /// <summary>Pins the owning fiber thread to <paramref name="cpu"/>, or asks it to pin itself once it runs.</summary>
+    private void PlaceOn(int cpu)
+    {
+        if (_tid == 0)
+        {
+            _wantCpu = cpu;
+        }
+        else if (CpuPlacement.Pin(_tid, cpu))
+        {
+            _cpu = cpu;
+        }
+        else
+        {
+            // Refused (a cpuset changed under us, say): stop trying rather than pay a failing syscall per switch.
+            _pinnable = false;
+        }
+    }
 }
