@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Greenlets.Bench;
 using Greenlets.Bench.Compare;
 
 // `--compare` runs the side-by-side workloads (see compare.sh); anything else goes to BenchmarkDotNet.
@@ -6,6 +7,12 @@ if (args.Length > 0 && args[0] == "--compare")
 {
     CompareRunner.Run(args[1..]);
     return;
+}
+
+if (!args.Contains("--benchmarkId"))
+{
+    // A new run (not one of BenchmarkDotNet's child processes): forget the RSS samples of earlier runs.
+    File.Delete(MemoryBenchmarks.RssColumn.FilePath);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(CompareRunner).Assembly).Run(args);

@@ -8,7 +8,8 @@ public static class CompareRunner
 {
     public static void Run(string[] names)
     {
-        int repeats = 5;
+        // COMPARE_REPEATS (shared with compare-py/*.py) lowers the sample count, e.g. to 1 for a smoke run.
+        int repeats = int.TryParse(Environment.GetEnvironmentVariable("COMPARE_REPEATS"), out int r) && r > 0 ? r : 5;
         var workloads = typeof(CompareRunner).Assembly.GetTypes()
             .Where(t => typeof(ICompareWorkload).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .Select(t => (ICompareWorkload)Activator.CreateInstance(t)!)
