@@ -37,24 +37,29 @@ internal sealed unsafe class HandoffGate
     private const int Open = 1;
     private const int Sleeping = 2;
 
-    // The futex word sits alone in the middle of a 128-byte pinned block: no false sharing with another gate's word.
-    private const int BlockInts = 32;
+    // Two whole 64-byte cache lines of a pinned block that nothing else shares: the futex word alone in the first (a hot
+    // owner polls it, and a switcher's other writes must not disturb that), and in the second what a switcher reads and
+    // writes on its target: who signalled last and from which CPU, where the owner is pinned, whether it is hot.
+    private const int BlockInts = 48;
+    private const int SignallerSlot = 16;
+    private const int SignallerCpuSlot = 17;
+    private const int CpuSlot = 18;
+    private const int HotSlot = 19;
+
+    private static int lastId;
 
     private readonly int[]? _block;
-    private readonly int* _address;
+    private readonly int* _line;
     private readonly SemaphoreSlim? _fallback;
+    private readonly int _id = Interlocked.Increment(ref lastId);
+
+    // Owner-only state.
     private bool _pinnable;
-
     private int _tid;
-    private int _cpu = -1;
     private int _wantCpu = -1;
-
-    private HandoffGate? _lastSignaller;
-    private int _signallerCpu = -1;
     private int _streak;
     private int _coolDown;
     private int _misses;
-    private bool _hot;
     private bool _spinNext;
 
     /// <summary>Creates a gate; a <paramref name="pinnable"/> one belongs to a fiber thread that placement may move.</summary>
@@ -65,9 +70,11 @@ internal sealed unsafe class HandoffGate
             _block = GC.AllocateArray<int>(BlockInts, pinned: true);
             fixed (int* p = _block)
             {
-                _address = p + (BlockInts / 2);
+                _line = (int*)(((nint)p + 63) & ~(nint)63);
             }
 
+            SignallerCpu = -1;
+            Cpu = -1;
             _pinnable = pinnable && CpuPlacement.IsSupported;
         }
         else
@@ -77,7 +84,17 @@ internal sealed unsafe class HandoffGate
     }
 
     /// <summary>Gets the CPU the owning fiber thread is pinned to, or -1.</summary>
-    public int PinnedCpu => _cpu;
+    public int PinnedCpu => _line is null ? -1 : Cpu;
+
+    private ref int Word => ref _line[0];
+
+    private ref int Signaller => ref _line[SignallerSlot];
+
+    private ref int SignallerCpu => ref _line[SignallerCpuSlot];
+
+    private ref int Cpu => ref _line[CpuSlot];
+
+    private ref int Hot => ref _line[HotSlot];
 
     /// <summary>Binds a fiber gate to the calling thread (its owner) and applies any placement asked before it ran.</summary>
     public void Attach()
@@ -90,7 +107,7 @@ internal sealed unsafe class HandoffGate
         _tid = CpuPlacement.CurrentThreadId();
         if (_wantCpu >= 0 && CpuPlacement.Pin(0, _wantCpu))
         {
-            _cpu = _wantCpu;
+            Cpu = _wantCpu;
         }
     }
 
@@ -111,15 +128,18 @@ internal sealed unsafe class HandoffGate
         }
 
         int myCpu;
-        bool hot = false;
+        int fromId = 0;
         if (from is null)
         {
             myCpu = CpuPlacement.CurrentCpu();
         }
         else
         {
-            myCpu = from._cpu >= 0 ? from._cpu : CpuPlacement.CurrentCpu();
-            if (from._lastSignaller == this && _lastSignaller == from)
+            fromId = from._id;
+            int fromCpu = from.Cpu;
+            myCpu = fromCpu >= 0 ? fromCpu : CpuPlacement.CurrentCpu();
+            bool hot = false;
+            if (from.Signaller == _id && Signaller == fromId)
             {
                 if (++from._streak >= HotStreak && SpinAllowed)
                 {
@@ -130,13 +150,13 @@ internal sealed unsafe class HandoffGate
                     else
                     {
                         // The partner's CPU: where it is pinned, else where it was when it last signalled the switcher.
-                        int partnerCpu = _cpu >= 0 ? _cpu : from._signallerCpu;
+                        int partnerCpu = Cpu >= 0 ? Cpu : from.SignallerCpu;
                         if (partnerCpu >= 0 && partnerCpu == myCpu && from._pinnable && from._tid != 0 && GreenletOptions.PinFiberThreads)
                         {
                             int other = CpuPlacement.OtherThan(partnerCpu);
                             if (CpuPlacement.Pin(0, other))
                             {
-                                from._cpu = other;
+                                from.Cpu = other;
                                 myCpu = other;
                             }
                         }
@@ -150,17 +170,17 @@ internal sealed unsafe class HandoffGate
                 from._streak = 0;
             }
 
-            from._hot = hot;
+            from.Hot = hot ? 1 : 0;
             from._spinNext = hot;
         }
 
-        if (!_hot && _pinnable && myCpu >= 0 && _cpu != myCpu && GreenletOptions.PinFiberThreads)
+        if (Hot == 0 && _pinnable && myCpu >= 0 && Cpu != myCpu && GreenletOptions.PinFiberThreads)
         {
             PlaceOn(myCpu);
         }
 
-        _lastSignaller = from;
-        _signallerCpu = myCpu;
+        Signaller = fromId;
+        SignallerCpu = myCpu;
     }
 
     /// <summary>The second half of <see cref="Signal"/>: opens the gate, waking the waiter if it sleeps.</summary>
@@ -172,9 +192,9 @@ internal sealed unsafe class HandoffGate
             return;
         }
 
-        if (Interlocked.Exchange(ref *_address, Open) == Sleeping)
+        if (Interlocked.Exchange(ref Word, Open) == Sleeping)
         {
-            Futex.WakeOne(_address);
+            Futex.WakeOne(_line);
         }
     }
 
@@ -197,7 +217,7 @@ internal sealed unsafe class HandoffGate
             }
 
             // The partner is busy: sleep, and stay cold for a while that doubles with each miss.
-            _hot = false;
+            Hot = 0;
             _streak = 0;
             _coolDown = 16 << Math.Min(_misses, 6);
             _misses++;
@@ -233,10 +253,10 @@ internal sealed unsafe class HandoffGate
         long deadline = Environment.TickCount64 + millisecondsTimeout;
         while (true)
         {
-            int state = Interlocked.CompareExchange(ref *_address, Sleeping, Closed);
+            int state = Interlocked.CompareExchange(ref Word, Sleeping, Closed);
             if (state == Open)
             {
-                if (Interlocked.CompareExchange(ref *_address, Closed, Open) == Open)
+                if (Interlocked.CompareExchange(ref Word, Closed, Open) == Open)
                 {
                     return true;
                 }
@@ -248,16 +268,16 @@ internal sealed unsafe class HandoffGate
             if (remaining == 0)
             {
                 // Give up, unless a signal arrived since the last look.
-                if (Interlocked.CompareExchange(ref *_address, Closed, Sleeping) == Open)
+                if (Interlocked.CompareExchange(ref Word, Closed, Sleeping) == Open)
                 {
-                    Volatile.Write(ref *_address, Closed);
+                    Volatile.Write(ref Word, Closed);
                     return true;
                 }
 
                 return false;
             }
 
-            Futex.Wait(_address, Sleeping, remaining);
+            Futex.Wait(_line, Sleeping, remaining);
         }
     }
 
@@ -265,7 +285,7 @@ internal sealed unsafe class HandoffGate
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryTake() =>
-        Volatile.Read(ref *_address) == Open && Interlocked.CompareExchange(ref *_address, Closed, Open) == Open;
+        Volatile.Read(ref Word) == Open && Interlocked.CompareExchange(ref Word, Closed, Open) == Open;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Pause()
@@ -287,10 +307,23 @@ internal sealed unsafe class HandoffGate
     /// <summary>Spins for the gate, bounded by <see cref="GreenletOptions.HandoffSpinLimit"/>; true when it opened.</summary>
     private bool Spin()
     {
-        long deadline = Stopwatch.GetTimestamp() + GreenletOptions.HandoffSpinTicks;
-        for (int round = 1; ; round++)
+        // A hot partner answers within a few hundred nanoseconds: look at the clock only after that.
+        for (int i = 0; i < 256; i++)
         {
-            for (int i = 0; i < 64; i++)
+            if (TryTake())
+            {
+                return true;
+            }
+
+            Pause();
+        }
+
+        long deadline = Stopwatch.GetTimestamp() + GreenletOptions.HandoffSpinTicks;
+        while (true)
+        {
+            // Should the partner have landed on this CPU after all, let it run.
+            Thread.Yield();
+            for (int i = 0; i < 256; i++)
             {
                 if (TryTake())
                 {
@@ -304,12 +337,6 @@ internal sealed unsafe class HandoffGate
             {
                 return TryTake();
             }
-
-            if (round % 4 == 0)
-            {
-                // Every few microseconds: should the partner have landed on this CPU after all, let it run.
-                Thread.Yield();
-            }
         }
     }
 
@@ -318,10 +345,10 @@ internal sealed unsafe class HandoffGate
     {
         while (true)
         {
-            int state = Interlocked.CompareExchange(ref *_address, Sleeping, Closed);
+            int state = Interlocked.CompareExchange(ref Word, Sleeping, Closed);
             if (state == Open)
             {
-                if (Interlocked.CompareExchange(ref *_address, Closed, Open) == Open)
+                if (Interlocked.CompareExchange(ref Word, Closed, Open) == Open)
                 {
                     return;
                 }
@@ -329,7 +356,7 @@ internal sealed unsafe class HandoffGate
                 continue;
             }
 
-            Futex.Wait(_address, Sleeping, -1);
+            Futex.Wait(_line, Sleeping, -1);
         }
     }
 
@@ -342,7 +369,7 @@ internal sealed unsafe class HandoffGate
         }
         else if (CpuPlacement.Pin(_tid, cpu))
         {
-            _cpu = cpu;
+            Cpu = cpu;
         }
         else
         {
