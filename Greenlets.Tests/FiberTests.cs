@@ -1,0 +1,200 @@
+using Greenlets.Internal;
+
+namespace Greenlets.Tests;
+
+/// <summary>The thread fibers under <see cref="Greenlet"/>: handoffs (hot pairs, rings), pooling and the options.</summary>
+/// <remarks>These tests read and change process-wide pool state, so they run alone.</remarks>
+[Collection(nameof(FiberTests))]
+[CollectionDefinition(nameof(FiberTests), DisableParallelization = true)]
+public sealed class FiberTests
+{
+    [Fact]
+    public void Switch_HotPingPong_DeliversEveryValue() => OnThread.Run(() =>
+    {
+        // Far more round trips than it takes to become a hot (spinning) pair.
+        const int rounds = 100_000;
+        Greenlet main = Greenlet.Current;
+        var echo = new Greenlet(x =>
+        {
+            while (true)
+            {
+                x = main.Switch((int)x! + 1);
+            }
+        });
+        for (int i = 0; i < rounds; i++)
+        {
+            Assert.Equal(i + 1, echo.Switch(i));
+        }
+
+        echo.Throw();
+        Assert.True(echo.IsDead);
+    });
+
+    [Fact]
+    public void Switch_HotPairOfFibers_DeliversEveryValue() => OnThread.Run(() =>
+    {
+        const int rounds = 50_000;
+        Greenlet main = Greenlet.Current;
+        Greenlet? pong = null;
+        var ping = new Greenlet(() =>
+        {
+            int sum = 0;
+            for (int i = 0; i < rounds; i++)
+            {
+                sum += (int)pong!.Switch(i)!;
+            }
+
+            main.Switch(sum);
+        });
+        pong = new Greenlet(x =>
+        {
+            while (true)
+            {
+                x = ping.Switch((int)x! * 2);
+            }
+        });
+        long expected = (long)rounds * (rounds - 1);
+        Assert.Equal((int)expected, (int)ping.Switch()!);
+        pong.Throw();
+        ping.Throw();
+    });
+
+    [Fact]
+    public void Switch_Ring_PassesBatonInOrder() => OnThread.Run(() =>
+    {
+        const int size = 50;
+        const int laps = 20;
+        Greenlet main = Greenlet.Current;
+        var members = new Greenlet[size];
+        var seen = new List<int>();
+        for (int i = 0; i < size; i++)
+        {
+            int me = i;
+            members[i] = new Greenlet(() =>
+            {
+                main.Switch();
+                while (true)
+                {
+                    seen.Add(me);
+                    if (seen.Count == size * laps)
+                    {
+                        main.Switch();
+                    }
+                    else
+                    {
+                        members[(me + 1) % size].Switch();
+                    }
+                }
+            });
+            members[i].Switch();
+        }
+
+        members[0].Switch();
+        Assert.Equal(Enumerable.Range(0, size * laps).Select(i => i % size), seen);
+        foreach (Greenlet g in members)
+        {
+            g.Throw();
+        }
+    });
+
+    [Fact]
+    public void Switch_SpinningAndPinningOff_StillHandsOff() => OnThread.Run(() =>
+    {
+        TimeSpan spin = GreenletOptions.HandoffSpinLimit;
+        bool pin = GreenletOptions.PinFiberThreads;
+        GreenletOptions.HandoffSpinLimit = TimeSpan.Zero;
+        GreenletOptions.PinFiberThreads = false;
+        try
+        {
+            Greenlet main = Greenlet.Current;
+            var echo = new Greenlet(x =>
+            {
+                while (true)
+                {
+                    x = main.Switch(x);
+                }
+            });
+            for (int i = 0; i < 2_000; i++)
+            {
+                Assert.Equal(i, echo.Switch(i));
+            }
+
+            echo.Throw();
+        }
+        finally
+        {
+            GreenletOptions.HandoffSpinLimit = spin;
+            GreenletOptions.PinFiberThreads = pin;
+        }
+    });
+
+    [Fact]
+    public void Create_AfterAnotherFinished_ReusesItsThread() => OnThread.Run(() =>
+    {
+        new Greenlet(() => { }).Switch();
+        int threadsBefore = FiberPool.Shared.TotalThreads;
+        var used = new HashSet<int>();
+        for (int i = 0; i < 100; i++)
+        {
+            new Greenlet(() => used.Add(Environment.CurrentManagedThreadId)).Switch();
+        }
+
+        // The finished greenlet's fiber is back in the pool before its parent resumes, so each new one takes it.
+        Assert.Single(used);
+        Assert.Equal(threadsBefore, FiberPool.Shared.TotalThreads);
+    });
+
+    [Fact]
+    public void Finish_WithPoolFull_ThreadExits() => OnThread.Run(() =>
+    {
+        int maxIdle = GreenletOptions.MaxIdleThreads;
+        GreenletOptions.MaxIdleThreads = 0;
+        try
+        {
+            Thread? fiber = null;
+            new Greenlet(() => fiber = Thread.CurrentThread).Switch();
+            Assert.True(fiber!.Join(TestTimeouts.Unexpected));
+        }
+        finally
+        {
+            GreenletOptions.MaxIdleThreads = maxIdle;
+        }
+    });
+
+    [Fact]
+    public void IdleThread_AfterIdleTimeout_Exits() => OnThread.Run(() =>
+    {
+        TimeSpan idle = GreenletOptions.IdleThreadTimeout;
+        GreenletOptions.IdleThreadTimeout = TimeSpan.FromMilliseconds(50);
+        try
+        {
+            // A fresh thread: the pooled ones are parked with the old timeout.
+            Greenlet main = Greenlet.Current;
+            var holders = Enumerable.Range(0, FiberPool.Shared.IdleThreads + 1).Select(_ => new Greenlet(() => main.Switch())).ToArray();
+            Thread? fiber = null;
+            foreach (Greenlet g in holders)
+            {
+                g.Switch();
+            }
+
+            new Greenlet(() => fiber = Thread.CurrentThread).Switch();
+            foreach (Greenlet g in holders)
+            {
+                g.Switch();
+            }
+
+            Assert.True(fiber!.Join(TestTimeouts.Unexpected));
+        }
+        finally
+        {
+            GreenletOptions.IdleThreadTimeout = idle;
+        }
+    });
+
+    [Fact]
+    public void HandoffSpinLimit_OutOfRange_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => GreenletOptions.HandoffSpinLimit = TimeSpan.FromTicks(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GreenletOptions.HandoffSpinLimit = TimeSpan.FromSeconds(2));
+    }
+}
