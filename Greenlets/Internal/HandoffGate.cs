@@ -37,14 +37,21 @@ internal sealed unsafe class HandoffGate
     private const int Open = 1;
     private const int Sleeping = 2;
 
-    // Two whole 64-byte cache lines of a pinned block that nothing else shares: the futex word alone in the first (a hot
-    // owner polls it, and a switcher's other writes must not disturb that), and in the second what a switcher reads and
-    // writes on its target: who signalled last and from which CPU, where the owner is pinned, whether it is hot.
-    private const int BlockInts = 48;
+    // Three whole 64-byte cache lines of a pinned block that nothing else shares, so that a hot handoff moves as few lines
+    // between the two cores as a bare flag would:
+    // - the futex word alone: the owner polls it while hot, and a switcher's other reads and writes must not disturb it;
+    // - what a switcher reads on its target: who signalled it last and from which CPU, where it is pinned, whether it is
+    //   hot. Written only when a value changes, so in a steady pair the line stays shared by both cores;
+    // - the owner's own counters, written at every handoff.
+    private const int BlockInts = 64;
     private const int SignallerSlot = 16;
     private const int SignallerCpuSlot = 17;
     private const int CpuSlot = 18;
     private const int HotSlot = 19;
+    private const int StreakSlot = 32;
+    private const int CoolDownSlot = 33;
+    private const int MissesSlot = 34;
+    private const int SpinNextSlot = 35;
 
     private static int lastId;
 
@@ -53,21 +60,17 @@ internal sealed unsafe class HandoffGate
     private readonly SemaphoreSlim? _fallback;
     private readonly int _id = Interlocked.Increment(ref lastId);
 
-    // Owner-only state.
+    // Set once, by the owner before its first wait or by a placement the kernel refused.
     private bool _pinnable;
     private int _tid;
     private int _wantCpu = -1;
-    private int _streak;
-    private int _coolDown;
-    private int _misses;
-    private bool _spinNext;
 
     /// <summary>Creates a gate; a <paramref name="pinnable"/> one belongs to a fiber thread that placement may move.</summary>
     public HandoffGate(bool pinnable = false)
     {
         if (Futex.IsSupported)
         {
-            _block = GC.AllocateArray<int>(BlockInts, pinned: true);
+            _block = GC.AllocateArray<int>(BlockInts + 16, pinned: true);
             fixed (int* p = _block)
             {
                 _line = (int*)(((nint)p + 63) & ~(nint)63);
@@ -95,6 +98,14 @@ internal sealed unsafe class HandoffGate
     private ref int Cpu => ref _line[CpuSlot];
 
     private ref int Hot => ref _line[HotSlot];
+
+    private ref int Streak => ref _line[StreakSlot];
+
+    private ref int CoolDown => ref _line[CoolDownSlot];
+
+    private ref int Misses => ref _line[MissesSlot];
+
+    private ref int SpinNext => ref _line[SpinNextSlot];
 
     /// <summary>Binds a fiber gate to the calling thread (its owner) and applies any placement asked before it ran.</summary>
     public void Attach()
@@ -141,11 +152,11 @@ internal sealed unsafe class HandoffGate
             bool hot = false;
             if (from.Signaller == _id && Signaller == fromId)
             {
-                if (++from._streak >= HotStreak && SpinAllowed)
+                if (++from.Streak >= HotStreak && SpinAllowed)
                 {
-                    if (from._coolDown > 0)
+                    if (from.CoolDown > 0)
                     {
-                        from._coolDown--;
+                        from.CoolDown--;
                     }
                     else
                     {
@@ -167,11 +178,16 @@ internal sealed unsafe class HandoffGate
             }
             else
             {
-                from._streak = 0;
+                from.Streak = 0;
             }
 
-            from.Hot = hot ? 1 : 0;
-            from._spinNext = hot;
+            int hotValue = hot ? 1 : 0;
+            if (from.Hot != hotValue)
+            {
+                from.Hot = hotValue;
+            }
+
+            from.SpinNext = hotValue;
         }
 
         if (Hot == 0 && _pinnable && myCpu >= 0 && Cpu != myCpu && GreenletOptions.PinFiberThreads)
@@ -179,8 +195,15 @@ internal sealed unsafe class HandoffGate
             PlaceOn(myCpu);
         }
 
-        Signaller = fromId;
-        SignallerCpu = myCpu;
+        if (Signaller != fromId)
+        {
+            Signaller = fromId;
+        }
+
+        if (SignallerCpu != myCpu)
+        {
+            SignallerCpu = myCpu;
+        }
     }
 
     /// <summary>The second half of <see cref="Signal"/>: opens the gate, waking the waiter if it sleeps.</summary>
@@ -207,20 +230,20 @@ internal sealed unsafe class HandoffGate
             return;
         }
 
-        if (_spinNext)
+        if (SpinNext != 0)
         {
-            _spinNext = false;
+            SpinNext = 0;
             if (Spin())
             {
-                _misses = 0;
+                Misses = 0;
                 return;
             }
 
             // The partner is busy: sleep, and stay cold for a while that doubles with each miss.
             Hot = 0;
-            _streak = 0;
-            _coolDown = 16 << Math.Min(_misses, 6);
-            _misses++;
+            Streak = 0;
+            CoolDown = 16 << Math.Min(Misses, 6);
+            Misses++;
         }
         else
         {
