@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Running;
 
 namespace Greenlets.Bench;
@@ -9,8 +10,11 @@ namespace Greenlets.Bench;
 /// <summary>Resident memory per suspended greenlet with 1,000 and 10,000 of them live, against parked
 /// <see cref="SemaphoreSlim"/> threads and pending tasks. The <c>RSS/item</c> column is the measurement; the time is that
 /// of starting them.</summary>
+/// <remarks>Each measurement is the first and only iteration of a fresh process: a second one would reuse the stacks
+/// that the first freed and read far too low.</remarks>
 [MemoryDiagnoser]
 [Config(typeof(RssConfig))]
+[SimpleJob(RunStrategy.ColdStart, launchCount: 3, warmupCount: 0, iterationCount: 1)]
 public class MemoryBenchmarks
 {
     [Params(1_000, 10_000)]

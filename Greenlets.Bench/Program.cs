@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "--compare")
     return;
 }
 
+if (args.Length == 2 && args[0] == MemorySuspendedWorkload.ChildArgument)
+{
+    MemorySuspendedWorkload.RunChild(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 if (!args.Contains("--benchmarkId"))
 {
     // A new run (not one of BenchmarkDotNet's child processes): forget the RSS samples of earlier runs.

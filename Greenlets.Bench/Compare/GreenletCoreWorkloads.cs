@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace Greenlets.Bench.Compare;
 
 // The twins of compare-py/greenlet_core.py: same names, same shapes, same units.
@@ -86,7 +89,8 @@ public sealed class CreateSwitchFinishWorkload : ICompareWorkload
     }
 }
 
-/// <summary>Resident memory per suspended greenlet with <see cref="Count"/> of them live.</summary>
+/// <summary>Resident memory per suspended greenlet with <see cref="Count"/> of them live, each sample in a fresh process
+/// (as the Python twin does): in one process, a second sample would reuse the stacks the first freed.</summary>
 public abstract class MemorySuspendedWorkload : ICompareWorkload
 {
     protected abstract int Count { get; }
@@ -97,16 +101,32 @@ public abstract class MemorySuspendedWorkload : ICompareWorkload
 
     public double Measure()
     {
-        GC.Collect();
-        long before = Workloads.ResidentBytes();
-        Greenlet[] all = Workloads.Suspended(Count);
-        long after = Workloads.ResidentBytes();
-        foreach (Greenlet g in all)
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            Workloads.Kill(g);
+            start.ArgumentList.Add(typeof(Workloads).Assembly.Location);
         }
 
-        return (double)(after - before) / Count;
+        start.ArgumentList.Add(ChildArgument);
+        start.ArgumentList.Add(Count.ToString(CultureInfo.InvariantCulture));
+        using Process child = Process.Start(start)!;
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        return double.Parse(output, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The command-line switch of the child process.</summary>
+    public const string ChildArgument = "--memory-child";
+
+    /// <summary>The child: starts <paramref name="count"/> suspended greenlets and prints the RSS added per greenlet.</summary>
+    public static void RunChild(int count)
+    {
+        GC.Collect();
+        long before = Workloads.ResidentBytes();
+        Greenlet[] all = Workloads.Suspended(count);
+        long after = Workloads.ResidentBytes();
+        Console.WriteLine(((double)(after - before) / count).ToString(CultureInfo.InvariantCulture));
+        GC.KeepAlive(all);
     }
 }
 

@@ -4,7 +4,7 @@ namespace Greenlets.Internal;
 internal sealed class FiberPool
 {
     private readonly Lock _lock = new();
-    private readonly Stack<Fiber> _idle = new();
+    private readonly List<Fiber> _idle = [];
     private int _total;
 
     /// <summary>Gets the shared pool.</summary>
@@ -31,8 +31,11 @@ internal sealed class FiberPool
     {
         lock (_lock)
         {
-            if (_idle.TryPop(out Fiber? fiber))
+            if (_idle.Count > 0)
             {
+                // The most recently parked thread: its stack is the likeliest to be warm.
+                Fiber fiber = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
                 return fiber;
             }
 
@@ -61,7 +64,7 @@ internal sealed class FiberPool
                 return false;
             }
 
-            _idle.Push(fiber);
+            _idle.Add(fiber);
             return true;
         }
     }
@@ -71,16 +74,9 @@ internal sealed class FiberPool
     {
         lock (_lock)
         {
-            if (!_idle.Contains(fiber))
+            if (!_idle.Remove(fiber))
             {
                 return false;
-            }
-
-            var keep = new Stack<Fiber>(_idle.Where(f => f != fiber).Reverse());
-            _idle.Clear();
-            foreach (Fiber f in keep.Reverse())
-            {
-                _idle.Push(f);
             }
 
             _total--;

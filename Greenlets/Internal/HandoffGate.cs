@@ -304,7 +304,10 @@ internal sealed unsafe class HandoffGate
         }
     }
 
-    private static bool SpinAllowed => CpuPlacement.AllowedCount >= 2 && GreenletOptions.HandoffSpinTicks > 0;
+    // Two CPUs by affinity and by the runtime's count, which also honours a container's CPU quota.
+    private static bool SpinAllowed => MultiCpu && GreenletOptions.HandoffSpinTicks > 0;
+
+    private static bool MultiCpu { get; } = CpuPlacement.AllowedCount >= 2 && Environment.ProcessorCount >= 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryTake() =>
