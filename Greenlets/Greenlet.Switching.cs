@@ -42,7 +42,7 @@ public partial class Greenlet
         exception ??= new GreenletExit();
         if (Core.State == GreenletState.Dead && exception is GreenletExit)
         {
-            return GreenletCore.Switch(this, exception, error: null, GreenletTraceEvent.Switch);
+            return GreenletCore.Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true);
         }
 
         return GreenletCore.Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw);
