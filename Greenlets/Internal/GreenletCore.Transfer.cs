@@ -9,6 +9,7 @@ internal sealed partial class GreenletCore
     private bool _keepThread;
 
     /// <summary>Gets the running core of this thread, creating the thread's main greenlet, and runs deferred kills.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GreenletCore Ensure()
     {
         GreenletCore cur = current ?? CreateMain();
@@ -26,6 +27,7 @@ internal sealed partial class GreenletCore
     /// <param name="error">The exception to deliver, or null.</param>
     /// <param name="traceEvent">The event the tracer sees.</param>
     /// <param name="exitValue">The value is a <see cref="GreenletExit"/> standing in for a death: a pending receiver starts with null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static object? Switch(Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue = false)
     {
         GreenletCore cur = Ensure();
@@ -59,6 +61,7 @@ internal sealed partial class GreenletCore
     /// Delivers a value or an exception to <paramref name="target"/>, resolving dead targets to their first live ancestor,
     /// starting pending ones, and (unless <paramref name="dying"/>) parks the caller until control comes back.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static object? Deliver(GreenletCore cur, Greenlet origin, Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue, bool dying)
     {
         TreeState tree = cur.Tree!;
@@ -195,6 +198,7 @@ internal sealed partial class GreenletCore
     }
 
     /// <summary>Runs the greenlet's body on its fiber, then dies and hands control to its parent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Live()
     {
         object? result = null;
@@ -212,14 +216,14 @@ internal sealed partial class GreenletCore
         return _keepThread;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private object? Begin()
     {
         object? argument = Receive();
         return Greenlet.InvokeRun(Strong!, argument);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private void Die(object? result, ExceptionDispatchInfo? error)
     {
         Greenlet origin = Strong!;
