@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Greenlets.Internal;
 
 /// <summary>A pooled OS thread that runs one greenlet at a time, parked on its <see cref="HandoffGate"/>.</summary>
@@ -39,6 +40,7 @@ internal sealed class Fiber
         Gate.Release();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop()
     {
         Gate.Attach();
