@@ -167,7 +167,7 @@ internal sealed partial class GreenletCore
             }
             else
             {
-                cur._state = GreenletState.Suspended;
+                cur.State = GreenletState.Suspended;
                 if (!cur.IsMain)
                 {
                     cur.Strong = null;
@@ -243,7 +243,7 @@ internal sealed partial class GreenletCore
     private void Die(object? result, ExceptionDispatchInfo? error)
     {
         Greenlet origin = Strong!;
-        _state = GreenletState.Dead;
+        State = GreenletState.Dead;
         Strong = null;
         Tree!.RemoveLive(this);
         GreenletTraceEvent traceEvent = GreenletTraceEvent.Switch;

@@ -14,13 +14,10 @@ internal sealed partial class GreenletCore
 
     private readonly WeakReference<Greenlet> _handle;
     private readonly HandoffGate? _mainGate;
-    private volatile GreenletState _state;
 
-    // The incoming transfer, written by the switcher before it opens this core's gate.
-    private object? _inValue;
-    private ExceptionDispatchInfo? _inError;
-    private Greenlet? _inOrigin;
-    private GreenletTraceEvent _inEvent;
+    // The state, the strong reference and the incoming transfer (written by the switcher before it opens this core's
+    // gate), on a cache line of their own.
+    private readonly HandoffSlot _slot = new();
 
     public GreenletCore(Greenlet handle, Greenlet? parent, TreeState? mainOf)
     {
@@ -32,7 +29,7 @@ internal sealed partial class GreenletCore
             Tree = mainOf;
             Strong = handle;
             _mainGate = new HandoffGate();
-            _state = GreenletState.Running;
+            _slot.State = GreenletState.Running;
         }
     }
 
@@ -53,12 +50,16 @@ internal sealed partial class GreenletCore
 
     public GreenletState State
     {
-        get => _state;
-        set => _state = value;
+        get => _slot.State;
+        set => _slot.State = value;
     }
 
     /// <summary>Gets or sets the strong reference held only while the greenlet runs (always, for a main).</summary>
-    public Greenlet? Strong { get; set; }
+    public Greenlet? Strong
+    {
+        get => _slot.Strong;
+        set => _slot.Strong = value;
+    }
 
     /// <summary>Gets or sets the fiber while the greenlet is started and unfinished.</summary>
     public Fiber? Fiber { get; set; }
@@ -115,25 +116,27 @@ internal sealed partial class GreenletCore
     /// <summary>Writes the incoming transfer and marks this core running; the caller then opens its gate.</summary>
     private void Accept(Greenlet handle, object? value, ExceptionDispatchInfo? error, Greenlet origin, GreenletTraceEvent traceEvent)
     {
-        _inValue = value;
-        _inError = error;
-        _inOrigin = origin;
-        _inEvent = traceEvent;
-        Strong = handle;
-        _state = GreenletState.Running;
+        HandoffSlot slot = _slot;
+        slot.Value = value;
+        slot.Error = error;
+        slot.Origin = origin;
+        slot.Event = traceEvent;
+        slot.Strong = handle;
+        slot.State = GreenletState.Running;
     }
 
     /// <summary>Takes the incoming transfer on this core's own thread, runs the tracer, and returns or throws it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private object? Receive()
     {
-        object? value = _inValue;
-        ExceptionDispatchInfo? error = _inError;
-        Greenlet? origin = _inOrigin;
-        GreenletTraceEvent traceEvent = _inEvent;
-        _inValue = null;
-        _inError = null;
-        _inOrigin = null;
+        HandoffSlot slot = _slot;
+        object? value = slot.Value;
+        ExceptionDispatchInfo? error = slot.Error;
+        Greenlet? origin = slot.Origin;
+        GreenletTraceEvent traceEvent = slot.Event;
+        slot.Value = null;
+        slot.Error = null;
+        slot.Origin = null;
         if (origin is not null)
         {
             Trace(Tree!, traceEvent, origin, Strong!, ref value, ref error);
