@@ -24,7 +24,7 @@ internal sealed class Fiber
 
     /// <summary>Runs <paramref name="core"/> on this fiber; the caller already set up its incoming payload.</summary>
     /// <param name="core">The greenlet to run.</param>
-    /// <param name="from">The switcher's gate, or null when the switcher is finishing (see <see cref="HandoffGate.Signal"/>).</param>
+    /// <param name="from">The switcher's gate (see <see cref="HandoffGate.Signal"/>).</param>
     public void Start(GreenletCore core, HandoffGate? from)
     {
         _assigned = core;

@@ -160,6 +160,10 @@ internal sealed partial class GreenletCore
 
             tc.Accept(target, value, error, origin, traceEvent);
             tree.Switches++;
+
+            // The switcher's own gate tells the target's how to hand off (hot pair, CPU placement); taken before a dying
+            // greenlet gives its fiber back, as the fiber's next wait (in the pool) follows from this handoff too.
+            HandoffGate from = cur.Gate;
             if (dying)
             {
                 cur._keepThread = FiberPool.Shared.Return(cur.Fiber!);
@@ -179,8 +183,6 @@ internal sealed partial class GreenletCore
             error = null;
             origin = null!;
             target = null!;
-            // The switcher's own gate tells the target's how to hand off (hot pair, CPU placement); none when dying.
-            HandoffGate? from = dying ? null : cur.Gate;
             if (fresh is not null)
             {
                 fresh.Start(tc, from);

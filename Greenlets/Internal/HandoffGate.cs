@@ -123,7 +123,7 @@ internal sealed unsafe class HandoffGate
     }
 
     /// <summary>Opens the gate for a switch from <paramref name="from"/> (the switcher's own gate, which it waits on
-    /// next; null when the switcher is finishing), waking the waiter if it sleeps.</summary>
+    /// next, in the pool if the switcher is finishing; null if unknown), waking the waiter if it sleeps.</summary>
     public void Signal(HandoffGate? from = null)
     {
         Prepare(from);
@@ -232,18 +232,10 @@ internal sealed unsafe class HandoffGate
 
         if (SpinNext != 0)
         {
-            SpinNext = 0;
-            if (Spin())
+            if (SpinWhileHot())
             {
-                Misses = 0;
                 return;
             }
-
-            // The partner is busy: sleep, and stay cold for a while that doubles with each miss.
-            Hot = 0;
-            Streak = 0;
-            CoolDown = 16 << Math.Min(Misses, 6);
-            Misses++;
         }
         else
         {
@@ -265,6 +257,13 @@ internal sealed unsafe class HandoffGate
         if (_fallback is not null)
         {
             return _fallback.Wait(millisecondsTimeout);
+        }
+
+        // A fiber whose greenlet finished in a hot pair with its parent (create, switch, finish in a loop) spins for
+        // the next start before it sleeps in the pool.
+        if (SpinNext != 0 && SpinWhileHot())
+        {
+            return true;
         }
 
         if (millisecondsTimeout < 0)
@@ -328,6 +327,24 @@ internal sealed unsafe class HandoffGate
         {
             Thread.SpinWait(1);
         }
+    }
+
+    /// <summary>Spins for the gate as the switch that preceded this wait decided; false (and cold for a while) on a miss.</summary>
+    private bool SpinWhileHot()
+    {
+        SpinNext = 0;
+        if (Spin())
+        {
+            Misses = 0;
+            return true;
+        }
+
+        // The partner is busy: sleep, and stay cold for a while that doubles with each miss.
+        Hot = 0;
+        Streak = 0;
+        CoolDown = 16 << Math.Min(Misses, 6);
+        Misses++;
+        return false;
     }
 
     /// <summary>Spins for the gate, bounded by <see cref="GreenletOptions.HandoffSpinLimit"/>; true when it opened.</summary>
