@@ -2,8 +2,13 @@ namespace Greenlets;
 
 /// <summary>Process-wide settings of the thread fibers behind <see cref="Greenlet"/>.</summary>
 /// <remarks>
-/// Each started, unfinished greenlet owns one OS thread. Threads of finished greenlets are pooled and reused;
-/// idle ones are trimmed. Change these settings at start-up, before greenlets run.
+/// <para>Each started, unfinished greenlet owns one OS thread. Threads of finished greenlets are pooled and reused;
+/// idle ones are trimmed. Change these settings at start-up, before greenlets run.</para>
+/// <para>A switch wakes the target's thread and parks the switcher's. By default a sleeping target is first moved to
+/// the switcher's CPU (<see cref="PinFiberThreads"/>), the switcher yields its CPU once so that the target runs at
+/// once, and only then sleeps: about a microsecond per switch on Linux, where a wake-up on another, idle CPU costs
+/// several (~20 µs on a virtual machine). Two greenlets that keep switching straight back to each other run on two
+/// CPUs and spin for each other instead (<see cref="HandoffSpinLimit"/>): tens of nanoseconds per switch.</para>
 /// </remarks>
 public static class GreenletOptions
 {
@@ -75,7 +80,8 @@ public static class GreenletOptions
     /// hot pair: once they have done so eight times in a row, and the process may use two CPUs or more, the pair runs on
     /// two CPUs and each side waits for the baton by spinning instead of sleeping. A handoff then costs tens of
     /// nanoseconds instead of the 1-20 µs of waking a sleeping thread, at the price of keeping a second CPU busy while
-    /// the pair runs.</para>
+    /// the pair runs. A greenlet that creates short-lived greenlets in a loop forms such a pair with the pooled thread
+    /// they run on: that thread spins for its next greenlet before it sleeps in the pool.</para>
     /// <para>A spin that runs out of time means the partner is busy: the waiter sleeps, and the pair does not spin again
     /// for a number of handoffs that doubles with each such miss (16 up to 1,024). Rings, hubs and everything else that
     /// is not a strict back-and-forth never spin, and nothing spins when the process may use only one CPU.</para>
