@@ -15,6 +15,9 @@ internal sealed class AsyncTree
 {
     private static readonly AsyncLocal<object?> FlowMarker = new();
 
+    // The context of a greenlet constructed while flow was suppressed: empty, as on a new thread.
+    private static readonly Lazy<ExecutionContext> EmptyContext = new(CaptureEmpty);
+
     // One-entry cache: the context a greenlet was constructed with, and the same context marked as this tree's inside.
     private ExecutionContext? _outerContext;
     private ExecutionContext? _innerContext;
@@ -69,7 +72,7 @@ internal sealed class AsyncTree
         }
 
         var box = new ContextBuild(this);
-        ExecutionContext.Run(captured ?? _innerContext ?? ExecutionContext.Capture()!, static state =>
+        ExecutionContext.Run(captured ?? EmptyContext.Value, static state =>
         {
             var build = (ContextBuild)state!;
             Flow = build.Tree;
@@ -98,6 +101,15 @@ internal sealed class AsyncTree
             value = null;
             error = ExceptionDispatchInfo.Capture(e);
         }
+    }
+
+    private static ExecutionContext CaptureEmpty()
+    {
+        ExecutionContext? empty = null;
+        var thread = new Thread(() => empty = ExecutionContext.Capture());
+        thread.UnsafeStart();
+        thread.Join();
+        return empty!;
     }
 
     private static AsyncTree Create()
