@@ -89,7 +89,7 @@ public partial class AsyncGreenlet
     private void OnFinishedOutside()
     {
         AsyncTree tree = _tree!;
-        if (AsyncTrampoline.LoopTree == tree)
+        if (tree.FrameOnThisThread() is not null)
         {
             // Finished inside a step of its own tree: the loop sees it in AfterStep.
             return;

@@ -76,31 +76,44 @@ public partial class AsyncGreenlet
 
     private static ValueTask<object?> Switch(AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
     {
-        AsyncTree? tree = AsyncTrampoline.LoopTree;
-        if (tree is not null && target._tree == tree)
+        if (target._tree is { } tree && tree.FrameOnThisThread() is { } frame)
         {
-            return SwitchInLoop(tree, target, value, error, traceEvent);
+            return SwitchInLoop(tree, frame, target, value, error, traceEvent);
         }
 
         return SwitchSlow(target, value, error, traceEvent);
     }
 
     /// <summary>A switch made by the greenlet whose trampoline step runs on this thread: record the target, return pending.</summary>
-    private static ValueTask<object?> SwitchInLoop(AsyncTree tree, AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
+    private static ValueTask<object?> SwitchInLoop(AsyncTree tree, AsyncLoopFrame frame, AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
     {
-        if (AsyncTrampoline.Next is not null)
+        if (frame.Next is not null)
         {
             throw SwitchInProgress();
         }
 
         AsyncGreenlet cur = tree.Current;
+        if (target._state == GreenletState.Suspended && tree.Tracer is null)
+        {
+            // The hot path, Transfer's last step alone: hand the baton to a suspended greenlet, nobody tracing.
+            target._value = value;
+            target._error = error;
+            target._state = GreenletState.Running;
+            cur._state = GreenletState.Suspended;
+            cur.ResetSource();
+            tree.InOrigin = null;
+            tree.Current = target;
+            frame.Next = target;
+            return new ValueTask<object?>(cur, cur._version);
+        }
+
         AsyncGreenlet? resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, dying: false);
         if (resumed is null)
         {
             return Immediate(value, error);
         }
 
-        AsyncTrampoline.Next = resumed;
+        frame.Next = resumed;
         return new ValueTask<object?>(cur, cur._version);
     }
 
@@ -108,9 +121,9 @@ public partial class AsyncGreenlet
     private static ValueTask<object?> SwitchSlow(AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
     {
         AsyncTree tree = TreeOf(target);
-        if (AsyncTrampoline.LoopTree == tree)
+        if (tree.FrameOnThisThread() is { } frame)
         {
-            return SwitchInLoop(tree, target, value, error, traceEvent);
+            return SwitchInLoop(tree, frame, target, value, error, traceEvent);
         }
 
         AsyncGreenlet cur;
@@ -249,8 +262,16 @@ public partial class AsyncGreenlet
 
             target._value = value;
             target._error = error;
-            tree.InOrigin = origin;
-            tree.InEvent = traceEvent;
+            if (tree.Tracer is not null)
+            {
+                tree.InOrigin = origin;
+                tree.InEvent = traceEvent;
+            }
+            else
+            {
+                tree.InOrigin = null;
+            }
+
             target._state = GreenletState.Running;
             if (!dying)
             {

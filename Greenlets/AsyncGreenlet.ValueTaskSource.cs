@@ -51,7 +51,6 @@ public partial class AsyncGreenlet : IValueTaskSource<object?>
     /// <inheritdoc/>
     void IValueTaskSource<object?>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
-        ArgumentNullException.ThrowIfNull(continuation);
         ValidateToken(token);
         if ((flags & ValueTaskSourceOnCompletedFlags.FlowExecutionContext) != 0 ||
             ((flags & ValueTaskSourceOnCompletedFlags.UseSchedulingContext) != 0 && _tree is { } t && t.Main == this))
@@ -72,7 +71,7 @@ public partial class AsyncGreenlet : IValueTaskSource<object?>
         {
             // Registering inside a trampoline step of this tree cannot race with the resume: the resume comes from a
             // later step of the same loop. Anywhere else another thread may resume this greenlet concurrently.
-            if (AsyncTrampoline.LoopTree == _tree && _tree is not null)
+            if (_tree?.FrameOnThisThread() is not null)
             {
                 _continuation = continuation;
                 return;

@@ -5,48 +5,56 @@ namespace Greenlets.Internal;
 /// never deepens the stack and never hops to the thread pool.
 /// </summary>
 /// <remarks>
-/// <para>A switch made inside a trampoline step only records its target (<see cref="Next"/>) and returns a pending
-/// <see cref="ValueTask{TResult}"/>; the switcher awaits it, its async frames unwind back to the loop, and the loop
-/// resumes the target's continuation. A switch made outside any step (by outside code acting as the main greenlet, or
-/// by greenlet code resumed after awaiting something else) runs a loop itself, inline, until control comes back to it
-/// (its switch then completes synchronously) or the tree waits on something that is not a switch.</para>
-/// <para>The loop state is per thread, so several threads never share it: the baton (<see cref="AsyncTree.Current"/>)
-/// decides who may switch, and each loop only resumes what switches made on its own thread asked for.</para>
+/// <para>A switch made inside a trampoline step only records its target (<see cref="AsyncLoopFrame.Next"/>) and returns
+/// a pending <see cref="ValueTask{TResult}"/>; the switcher awaits it, its async frames unwind back to the loop, and
+/// the loop resumes the target's continuation. A switch made outside any step (by outside code acting as the main
+/// greenlet, or by greenlet code resumed after awaiting something else) runs a loop itself, inline, until control
+/// comes back to it (its switch then completes synchronously) or the tree waits on something that is not a switch.</para>
+/// <para>Each loop has its own frame, so two loops never share state: the baton (<see cref="AsyncTree.Current"/>)
+/// decides who may switch, and a loop only resumes what switches made in its own steps asked for.</para>
 /// </remarks>
 internal static class AsyncTrampoline
 {
-    [ThreadStatic]
-    private static AsyncTree? loopTree;
-
-    [ThreadStatic]
-    private static AsyncGreenlet? next;
-
-    /// <summary>Gets the tree whose loop runs a step on this thread, or null.</summary>
-    public static AsyncTree? LoopTree => loopTree;
-
-    /// <summary>Gets or sets the greenlet the running step switched to; the loop resumes it when the step returns.</summary>
-    public static AsyncGreenlet? Next
+    private static readonly ContextCallback RunInContext = static state =>
     {
-        get => next;
-        set => next = value;
-    }
+        var frame = (AsyncLoopFrame)state!;
+        frame.Returned = Loop(frame.Tree, frame, frame.First, frame.Root);
+    };
 
     /// <summary>
     /// Resumes <paramref name="first"/> and whatever it switches to, until control reaches <paramref name="root"/>
     /// (returns true) or every greenlet waits on something other than a switch (returns false).
     /// </summary>
+    /// <remarks>The loop runs in the execution context the tree's greenlets usually share, so resuming one of them does
+    /// not swap contexts twice per step.</remarks>
     public static bool Run(AsyncTree tree, AsyncGreenlet? first, AsyncGreenlet? root)
     {
-        AsyncTree? savedTree = loopTree;
-        AsyncGreenlet? savedNext = next;
-        loopTree = tree;
-        next = null;
+        AsyncLoopFrame frame = tree.EnterLoop();
+        ExecutionContext? shared = tree.SharedContext;
+        if (shared is null || ExecutionContext.Capture() == shared)
+        {
+            return Loop(tree, frame, first, root);
+        }
+
+        frame.Tree = tree;
+        frame.First = first;
+        frame.Root = root;
+        ExecutionContext.Run(shared, RunInContext, frame);
+        return frame.Returned;
+    }
+
+    private static bool Loop(AsyncTree tree, AsyncLoopFrame frame, AsyncGreenlet? first, AsyncGreenlet? root)
+    {
         try
         {
             AsyncGreenlet? target = first;
             while (target is not null)
             {
-                target.Receive(tree);
+                if (tree.InOrigin is not null)
+                {
+                    target.Receive(tree);
+                }
+
                 if (target == root)
                 {
                     target.CompleteInline();
@@ -54,8 +62,8 @@ internal static class AsyncTrampoline
                 }
 
                 target.Step();
-                AsyncGreenlet? switched = next;
-                next = null;
+                AsyncGreenlet? switched = frame.Next;
+                frame.Next = null;
 
                 // No switch: the step's greenlet finished, or it waits on something else and the tree waits with it.
                 target = switched ?? target.AfterStep();
@@ -65,8 +73,7 @@ internal static class AsyncTrampoline
         }
         finally
         {
-            loopTree = savedTree;
-            next = savedNext;
+            tree.ExitLoop(frame);
         }
     }
 }

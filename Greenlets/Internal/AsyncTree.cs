@@ -22,6 +22,10 @@ internal sealed class AsyncTree
     private ExecutionContext? _outerContext;
     private ExecutionContext? _innerContext;
 
+    // The loop running a step of this tree (on its own thread), and a frame kept for the next loop.
+    private AsyncLoopFrame? _frame;
+    private AsyncLoopFrame? _spareFrame;
+
     public AsyncTree()
     {
         Main = new AsyncGreenlet(this);
@@ -44,11 +48,41 @@ internal sealed class AsyncTree
     /// <summary>Gets or sets the tracer.</summary>
     public AsyncGreenletTracer? Tracer { get; set; }
 
-    /// <summary>Gets or sets the origin of the transfer in flight; the target's trampoline step traces it (TR3).</summary>
+    /// <summary>Gets or sets the origin of the transfer in flight, recorded while a tracer is set; the target's step traces it (TR3).</summary>
     public AsyncGreenlet? InOrigin { get; set; }
 
     /// <summary>Gets or sets the kind of the transfer in flight.</summary>
     public GreenletTraceEvent InEvent { get; set; }
+
+    /// <summary>Gets the context most greenlets of this tree run in (the last one built), or null before any started.</summary>
+    public ExecutionContext? SharedContext => _innerContext;
+
+    /// <summary>Returns the loop frame running a step of this tree on the calling thread, or null.</summary>
+    public AsyncLoopFrame? FrameOnThisThread()
+    {
+        AsyncLoopFrame? frame = _frame;
+        return frame is not null && frame.Thread == Thread.CurrentThread ? frame : null;
+    }
+
+    /// <summary>Starts a trampoline loop of this tree on the calling thread.</summary>
+    public AsyncLoopFrame EnterLoop()
+    {
+        AsyncLoopFrame frame = Interlocked.Exchange(ref _spareFrame, null) ?? new AsyncLoopFrame();
+        frame.Thread = Thread.CurrentThread;
+        frame.Next = null;
+        _frame = frame;
+        return frame;
+    }
+
+    /// <summary>Ends a loop; a loop that started meanwhile on another thread (after a foreign await) keeps its frame.</summary>
+    public void ExitLoop(AsyncLoopFrame frame)
+    {
+        Interlocked.CompareExchange(ref _frame, null, frame);
+        frame.Next = null;
+        frame.First = null;
+        frame.Root = null;
+        _spareFrame = frame;
+    }
 
     /// <summary>Returns the tree of the calling code's flow, creating it (and its main greenlet) on first use.</summary>
     public static AsyncTree OfFlow() => Flow switch
@@ -116,6 +150,13 @@ internal sealed class AsyncTree
     {
         var tree = new AsyncTree();
         Flow = tree.Main;
+
+        // Greenlets constructed in this flow from now on start in this context, marked as inside the tree.
+        if (ExecutionContext.Capture() is { } outer)
+        {
+            tree.InnerContext(outer);
+        }
+
         return tree;
     }
 
