@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
@@ -15,7 +16,7 @@ namespace Greenlets;
 /// <see cref="Environment.CurrentManagedThreadId"/> differ per greenlet, and a <c>lock</c> held across a switch
 /// deadlocks when another greenlet of the tree takes it, as a Python lock would.</para>
 /// </remarks>
-[DebuggerDisplay("{Name,nq} {State} parent={Parent == null ? \"(none)\" : Parent.Name,nq}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public partial class Greenlet
 {
     private static readonly ConcurrentDictionary<Type, bool> RunOverrides = new();
@@ -61,6 +62,7 @@ public partial class Greenlet
         {
             Context = ExecutionContext.Capture(),
         };
+        GreenletMetrics.Created();
     }
 
     /// <summary>Creates the main greenlet of a new tree.</summary>
@@ -152,6 +154,9 @@ public partial class Greenlet
         set => _name = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>Gets the debugger's one-line view: name, state and parent.</summary>
+    internal string DebuggerDisplay => $"{Name} {State} parent={Parent?.Name ?? "(none)"}";
+
     /// <summary>Gets the switching state.</summary>
     internal GreenletCore Core { get; }
 
@@ -188,6 +193,7 @@ public partial class Greenlet
     internal static InvalidOperationException MissingRun() =>
         new("run: this greenlet has no body (pass a run delegate or override Run)");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static object? InvokeRun(Greenlet greenlet, object? argument)
     {
         // R4: the body is dropped at the start; `greenlet` is not used after the call starts, so a suspended

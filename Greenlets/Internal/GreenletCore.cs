@@ -66,6 +66,9 @@ internal sealed partial class GreenletCore
     /// <summary>Gets or sets the execution context captured at construction.</summary>
     public ExecutionContext? Context { get; set; }
 
+    /// <summary>Gets or sets what the greenlet waits for while the hub runs others (shown by <see cref="Greenlet.Dump"/>).</summary>
+    public string? WaitReason { get; set; }
+
     /// <summary>Gets or sets how many times a collection kill was tried.</summary>
     public int KillAttempts { get; set; }
 
@@ -89,6 +92,7 @@ internal sealed partial class GreenletCore
     }
 
     /// <summary>The body of a fiber thread while it runs this greenlet; false when the thread must exit afterwards.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool RunOnFiber()
     {
         current = this;
@@ -120,6 +124,7 @@ internal sealed partial class GreenletCore
     }
 
     /// <summary>Takes the incoming transfer on this core's own thread, runs the tracer, and returns or throws it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private object? Receive()
     {
         object? value = _inValue;

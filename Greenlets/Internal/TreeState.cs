@@ -12,7 +12,11 @@ internal sealed class TreeState
     public TreeState(Thread owner)
     {
         Owner = owner;
+        GreenletMetrics.Register(this);
     }
+
+    /// <summary>Gets or sets the number of transfers of control in this tree (bumped by the one running greenlet).</summary>
+    public long Switches { get; set; }
 
     /// <summary>Gets the OS thread whose main greenlet roots this tree.</summary>
     public Thread Owner { get; }
@@ -23,11 +27,9 @@ internal sealed class TreeState
     /// <summary>Gets or sets the tracer of this tree.</summary>
     public GreenletTracer? Tracer { get; set; }
 
-    /// <summary>Gets or sets whether the reaper has taken over this tree after its owner exited.</summary>
-    public bool Adopted { get; set; }
-
-    /// <summary>Gets whether the owner thread has exited and nobody runs the tree any more.</summary>
-    public bool IsExited => !Adopted && !Owner.IsAlive;
+    /// <summary>Gets whether the owner thread has exited, as seen from outside the tree (the reaper that unwinds an
+    /// exited tree runs inside it and sees its greenlets as they are).</summary>
+    public bool IsExited => !Owner.IsAlive && GreenletCore.OnThisThread?.Tree != this;
 
     /// <summary>Gets whether suspended greenlets of this tree wait to be killed.</summary>
     public bool HasDoomed => !_doomed.IsEmpty;
@@ -53,6 +55,8 @@ internal sealed class TreeState
             first = _live.Count == 1;
         }
 
+        GreenletMetrics.Started();
+
         if (first)
         {
             TreeReaper.Watch(this);
@@ -65,6 +69,8 @@ internal sealed class TreeState
         {
             _live.Remove(core);
         }
+
+        GreenletMetrics.Finished();
     }
 
     public GreenletCore[] SnapshotLive()
