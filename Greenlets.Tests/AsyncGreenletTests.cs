@@ -420,17 +420,15 @@ public sealed class AsyncGreenletTests
     });
 
     [Fact]
-    public void DebuggerDisplay_Evaluates_NameStateAndParent() => AsyncTestFlow.Run(() =>
+    public void DebuggerDisplay_States_ShowNameStateAndParent() => AsyncTestFlow.Run(async () =>
     {
         var attribute = (DebuggerDisplayAttribute)Attribute.GetCustomAttribute(typeof(AsyncGreenlet), typeof(DebuggerDisplayAttribute))!;
-        var g = new AsyncGreenlet(_ => default) { Name = "gr1" };
-
-        // The expression names Name, State and Parent.Name: evaluate them the way the debugger would.
-        Assert.Contains("{Name,nq}", attribute.Value, StringComparison.Ordinal);
-        Assert.Contains("{State}", attribute.Value, StringComparison.Ordinal);
-        string shown = $"{g.Name} {g.State} parent={(g.Parent == null ? "(none)" : g.Parent.Name)}";
-        Assert.Equal("gr1 Pending parent=main", shown);
-        return Task.CompletedTask;
+        Assert.Equal("{DebuggerDisplay,nq}", attribute.Value);
+        var g = new AsyncGreenlet(x => new ValueTask<object?>(x)) { Name = "gr1" };
+        Assert.Equal("gr1 Pending parent=main", g.DebuggerDisplay);
+        Assert.Equal("main Running parent=(none)", AsyncGreenlet.Current.DebuggerDisplay);
+        await g.SwitchAsync();
+        Assert.Equal("gr1 Dead parent=main", g.DebuggerDisplay);
     });
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -36,7 +36,7 @@ namespace Greenlets;
 /// greenlet is the reusable source behind the <see cref="ValueTask{TResult}"/> of its own pending switch, so a switch
 /// allocates nothing. Do not call that interface directly.</para>
 /// </remarks>
-[DebuggerDisplay("{Name,nq} {State} parent={Parent == null ? \"(none)\" : Parent.Name,nq}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public partial class AsyncGreenlet
 {
     private static readonly Lock ParentLock = new();
@@ -136,6 +136,9 @@ public partial class AsyncGreenlet
         get => _name ??= $"async-greenlet-{Interlocked.Increment(ref nextId)}";
         set => _name = value ?? throw new ArgumentNullException(nameof(value));
     }
+
+    /// <summary>Gets the debugger's one-line view: name, state and parent.</summary>
+    internal string DebuggerDisplay => $"{Name} {State} parent={Parent?.Name ?? "(none)"}";
 
     /// <summary>Gets the tree; null until a non-main greenlet starts.</summary>
     internal AsyncTree? Tree => _tree;
