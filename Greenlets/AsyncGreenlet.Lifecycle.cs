@@ -131,17 +131,19 @@ public partial class AsyncGreenlet
         _continuation = null;
         _continuationState = null;
         GreenletTraceEvent traceEvent = GreenletTraceEvent.Switch;
+        bool exitValue = false;
         if (error?.SourceException is GreenletExit exit)
         {
             // X1: an escaping GreenletExit is the parent's value, not an error.
             result = exit;
             error = null;
+            exitValue = true;
         }
         else if (error is not null)
         {
             traceEvent = GreenletTraceEvent.Throw;
         }
 
-        return Transfer(tree, this, this, _parent!, ref result, ref error, traceEvent, dying: true)!;
+        return Transfer(tree, this, this, _parent!, ref result, ref error, traceEvent, exitValue, dying: true)!;
     }
 }

@@ -31,7 +31,7 @@ public partial class AsyncGreenlet
     /// <exception cref="InvalidOperationException">The greenlet has no body to start (it stays pending), or the caller
     /// switched again before awaiting its previous switch.</exception>
     public ValueTask<object?> SwitchAsync(object? value = null) =>
-        Switch(this, value, error: null, GreenletTraceEvent.Switch);
+        Switch(this, value, error: null, GreenletTraceEvent.Switch, exitValue: false);
 
     /// <summary>Raises <paramref name="exception"/> in this greenlet at its pending switch; completes with what is switched back.</summary>
     /// <param name="exception">The exception, or null for a new <see cref="GreenletExit"/> (a kill).</param>
@@ -51,10 +51,10 @@ public partial class AsyncGreenlet
         exception ??= new GreenletExit();
         if (_state == GreenletState.Dead && exception is GreenletExit)
         {
-            return Switch(this, exception, error: null, GreenletTraceEvent.Switch);
+            return Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true);
         }
 
-        return Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw);
+        return Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw, exitValue: false);
     }
 
     /// <summary>Sets the calling flow's tree's tracer and returns the previous one.</summary>
@@ -74,18 +74,18 @@ public partial class AsyncGreenlet
     /// <returns>The tracer set by <see cref="SetTrace(AsyncGreenletTracer?)"/>, or null.</returns>
     public static AsyncGreenletTracer? GetTrace() => AsyncTree.OfFlow().Tracer;
 
-    private static ValueTask<object?> Switch(AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
+    private static ValueTask<object?> Switch(AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue)
     {
         if (target._tree is { } tree && tree.FrameOnThisThread() is { } frame)
         {
-            return SwitchInLoop(tree, frame, target, value, error, traceEvent);
+            return SwitchInLoop(tree, frame, target, value, error, traceEvent, exitValue);
         }
 
-        return SwitchSlow(target, value, error, traceEvent);
+        return SwitchSlow(target, value, error, traceEvent, exitValue);
     }
 
     /// <summary>A switch made by the greenlet whose trampoline step runs on this thread: record the target, return pending.</summary>
-    private static ValueTask<object?> SwitchInLoop(AsyncTree tree, AsyncLoopFrame frame, AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
+    private static ValueTask<object?> SwitchInLoop(AsyncTree tree, AsyncLoopFrame frame, AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue)
     {
         if (frame.Next is not null)
         {
@@ -107,7 +107,7 @@ public partial class AsyncGreenlet
             return new ValueTask<object?>(cur, cur._version);
         }
 
-        AsyncGreenlet? resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, dying: false);
+        AsyncGreenlet? resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, exitValue, dying: false);
         if (resumed is null)
         {
             return Immediate(value, error);
@@ -118,12 +118,12 @@ public partial class AsyncGreenlet
     }
 
     /// <summary>A switch made outside a step of the target's tree on this thread: validate the caller, then run the trampoline inline.</summary>
-    private static ValueTask<object?> SwitchSlow(AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
+    private static ValueTask<object?> SwitchSlow(AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue)
     {
         AsyncTree tree = TreeOf(target);
         if (tree.FrameOnThisThread() is { } frame)
         {
-            return SwitchInLoop(tree, frame, target, value, error, traceEvent);
+            return SwitchInLoop(tree, frame, target, value, error, traceEvent, exitValue);
         }
 
         AsyncGreenlet cur;
@@ -162,7 +162,7 @@ public partial class AsyncGreenlet
             }
         }
 
-        AsyncGreenlet? resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, dying: false);
+        AsyncGreenlet? resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, exitValue, dying: false);
         if (resumed is null)
         {
             return Immediate(value, error);
@@ -189,9 +189,10 @@ public partial class AsyncGreenlet
     /// <summary>
     /// Hands the baton from <paramref name="cur"/> to <paramref name="target"/>, resolving dead targets to their first live
     /// ancestor and handling pending ones; returns the greenlet to resume, or null for a switch to the caller itself (S1),
-    /// whose result is left in <paramref name="value"/>/<paramref name="error"/>.
+    /// whose result is left in <paramref name="value"/>/<paramref name="error"/>. <paramref name="exitValue"/> marks a
+    /// <see cref="GreenletExit"/> standing in for a death: a pending receiver then starts with null, as greenlet does.
     /// </summary>
-    internal static AsyncGreenlet? Transfer(AsyncTree tree, AsyncGreenlet cur, AsyncGreenlet origin, AsyncGreenlet target, ref object? value, ref ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool dying)
+    internal static AsyncGreenlet? Transfer(AsyncTree tree, AsyncGreenlet cur, AsyncGreenlet origin, AsyncGreenlet target, ref object? value, ref ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue, bool dying)
     {
         while (true)
         {
@@ -229,6 +230,7 @@ public partial class AsyncGreenlet
                     // D3: the start failed, so its error goes on to the next parent.
                     error = ExceptionDispatchInfo.Capture(failure);
                     value = null;
+                    exitValue = false;
                     traceEvent = GreenletTraceEvent.Throw;
                     target = target._parent!;
                     continue;
@@ -247,16 +249,23 @@ public partial class AsyncGreenlet
                     {
                         value = exit;
                         error = null;
+                        exitValue = true;
                         traceEvent = GreenletTraceEvent.Switch;
                     }
                     else
                     {
+                        exitValue = false;
                         traceEvent = GreenletTraceEvent.Throw;
                     }
 
                     origin = target;
                     target = target._parent!;
                     continue;
+                }
+
+                if (exitValue)
+                {
+                    value = null;
                 }
             }
 
