@@ -531,6 +531,25 @@ public abstract class GreenletContractTests
     });
 
     [Fact]
+    public void Run_GreenletExitEscapesWithPendingParent_ParentStartsWithNull() => RunMain(async () =>
+    {
+        // X1, D2: a death by GreenletExit starts a pending receiver with no value
+        IGreenletHandle parent = Create(x => Task.FromResult<object?>(("started", x)));
+        IGreenletHandle child = Create(_ => throw new GreenletExit(), parent);
+        Assert.Equal(("started", (object?)null), await child.Switch());
+    });
+
+    [Fact]
+    public void Throw_GreenletExitIntoDeadWithPendingParent_ParentStartsWithNull() => RunMain(async () =>
+    {
+        // T9, D2
+        IGreenletHandle dead = Create(_ => Task.FromResult<object?>(null));
+        await dead.Switch();
+        dead.Parent = Create(x => Task.FromResult<object?>(("started", x)));
+        Assert.Equal(("started", (object?)null), await dead.Throw());
+    });
+
+    [Fact]
     public void Throw_DefaultUncaught_ReturnsGreenletExitAndDies() => RunMain(async () =>
     {
         // X2
