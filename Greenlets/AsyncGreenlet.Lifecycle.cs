@@ -67,7 +67,14 @@ public partial class AsyncGreenlet
 
         ExecutionContext context = _tree!.InnerContext(_context);
         _context = null;
-        ExecutionContext.Run(context, StartInContext, this);
+        if (ExecutionContext.Capture() == context)
+        {
+            InvokeRun();
+        }
+        else
+        {
+            ExecutionContext.Run(context, StartInContext, this);
+        }
     }
 
     private void InvokeRun()

@@ -18,62 +18,62 @@ internal static class AsyncTrampoline
     private static readonly ContextCallback RunInContext = static state =>
     {
         var frame = (AsyncLoopFrame)state!;
-        frame.Returned = Loop(frame.Tree, frame, frame.First, frame.Root);
+        frame.Returned = Loop(frame.Tree, frame, frame.First, frame.Root, aligned: true);
     };
 
     /// <summary>
     /// Resumes <paramref name="first"/> and whatever it switches to, until control reaches <paramref name="root"/>
     /// (returns true) or every greenlet waits on something other than a switch (returns false).
     /// </summary>
-    /// <remarks>The loop runs in the execution context the tree's greenlets usually share, so resuming one of them does
-    /// not swap contexts twice per step.</remarks>
     public static bool Run(AsyncTree tree, AsyncGreenlet? first, AsyncGreenlet? root)
     {
         AsyncLoopFrame frame = tree.EnterLoop();
-        ExecutionContext? shared = tree.SharedContext;
-        if (shared is null || ExecutionContext.Capture() == shared)
-        {
-            return Loop(tree, frame, first, root);
-        }
-
-        frame.Tree = tree;
-        frame.First = first;
-        frame.Root = root;
-        ExecutionContext.Run(shared, RunInContext, frame);
-        return frame.Returned;
-    }
-
-    private static bool Loop(AsyncTree tree, AsyncLoopFrame frame, AsyncGreenlet? first, AsyncGreenlet? root)
-    {
         try
         {
-            AsyncGreenlet? target = first;
-            while (target is not null)
-            {
-                if (tree.InOrigin is not null)
-                {
-                    target.Receive(tree);
-                }
-
-                if (target == root)
-                {
-                    target.CompleteInline();
-                    return true;
-                }
-
-                target.Step();
-                AsyncGreenlet? switched = frame.Next;
-                frame.Next = null;
-
-                // No switch: the step's greenlet finished, or it waits on something else and the tree waits with it.
-                target = switched ?? target.AfterStep();
-            }
-
-            return false;
+            return Loop(tree, frame, first, root, aligned: false);
         }
         finally
         {
             tree.ExitLoop(frame);
         }
+    }
+
+    private static bool Loop(AsyncTree tree, AsyncLoopFrame frame, AsyncGreenlet? first, AsyncGreenlet? root, bool aligned)
+    {
+        AsyncGreenlet? target = first;
+        while (target is not null)
+        {
+            if (tree.InOrigin is not null)
+            {
+                target.Receive(tree);
+            }
+
+            if (target == root)
+            {
+                target.CompleteInline();
+                return true;
+            }
+
+            target.Step();
+            AsyncGreenlet? switched = frame.Next;
+            frame.Next = null;
+
+            // No switch: the step's greenlet finished, or it waits on something else and the tree waits with it.
+            target = switched ?? target.AfterStep();
+            if (!aligned && target is not null && target != root && tree.SharedContext is { } shared && ExecutionContext.Capture() != shared)
+            {
+                // A chain of steps: run the rest in the context the tree's greenlets share, so that resuming each of
+                // them does not swap execution contexts twice.
+                frame.Tree = tree;
+                frame.First = target;
+                frame.Root = root;
+                ExecutionContext.Run(shared, RunInContext, frame);
+                return frame.Returned;
+            }
+
+            aligned = true;
+        }
+
+        return false;
     }
 }
