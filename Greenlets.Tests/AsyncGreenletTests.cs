@@ -194,6 +194,45 @@ public sealed class AsyncGreenletTests
     });
 
     [Fact]
+    public void SwitchAsync_RingWithForeignAwaitsBetweenSwitches_OneGreenletRunsAtATime() => AsyncTestFlow.Run(async () =>
+    {
+        // Every switch is preceded by a hop to the thread pool, so switches come from pool threads, outside any
+        // trampoline, racing the previous loop's bookkeeping: the baton must still pass one greenlet at a time.
+        const int count = 20;
+        const int laps = 50;
+        var ring = new AsyncGreenlet[count];
+        int running = 0;
+        int overlaps = 0;
+        int steps = 0;
+        for (int i = 0; i < count; i++)
+        {
+            int index = i;
+            ring[i] = new AsyncGreenlet(async _ =>
+            {
+                for (int lap = 0; lap < laps; lap++)
+                {
+                    if (Interlocked.Increment(ref running) != 1)
+                    {
+                        Interlocked.Increment(ref overlaps);
+                    }
+
+                    await Task.Yield();
+                    steps++;
+                    Interlocked.Decrement(ref running);
+                    await ring[(index + 1) % count].SwitchAsync();
+                }
+
+                return index;
+            });
+        }
+
+        object? first = await ring[0].SwitchAsync();
+        Assert.Equal(0, first);
+        Assert.Equal(0, overlaps);
+        Assert.Equal(count * laps, steps);
+    });
+
+    [Fact]
     public void SwitchAsync_FromAnotherFlowWhileGreenletRuns_ThrowsGreenletError() => AsyncTestFlow.Run(async () =>
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
