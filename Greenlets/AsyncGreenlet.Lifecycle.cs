@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
 
@@ -16,6 +17,7 @@ public partial class AsyncGreenlet
     private int _watched;
 
     /// <summary>Runs this greenlet until it switches, waits on something else, or finishes: starts its body or resumes its switch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Step()
     {
         if (_run is not null)

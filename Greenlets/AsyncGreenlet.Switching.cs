@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
 
@@ -74,6 +75,7 @@ public partial class AsyncGreenlet
     /// <returns>The tracer set by <see cref="SetTrace(AsyncGreenletTracer?)"/>, or null.</returns>
     public static AsyncGreenletTracer? GetTrace() => AsyncTree.OfFlow().Tracer;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ValueTask<object?> Switch(AsyncGreenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue)
     {
         if (target._tree is { } tree && tree.FrameOnThisThread() is { } frame)
