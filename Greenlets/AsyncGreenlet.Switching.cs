@@ -97,12 +97,22 @@ public partial class AsyncGreenlet
         AsyncGreenlet cur = tree.Current;
         if (target._state == GreenletState.Suspended && tree.Tracer is null)
         {
-            // The hot path, Transfer's last step alone: hand the baton to a suspended greenlet, nobody tracing.
-            target._value = value;
-            target._error = error;
+            // The hot path, Transfer's last step alone: hand the baton to a suspended greenlet, nobody tracing. A
+            // suspended greenlet's _value and _error are null (its own switch cleared them): write only what is set.
+            if (value is not null)
+            {
+                target._value = value;
+            }
+
+            if (error is not null)
+            {
+                target._error = error;
+            }
+
             target._state = GreenletState.Running;
             cur._state = GreenletState.Suspended;
             cur.ResetSource();
+            cur._switchedInStep = true;
             tree.InOrigin = null;
             tree.Current = target;
             frame.Next = target;
@@ -115,6 +125,7 @@ public partial class AsyncGreenlet
             return Immediate(value, error);
         }
 
+        cur._switchedInStep = true;
         frame.Next = resumed;
         return new ValueTask<object?>(cur, cur._version);
     }

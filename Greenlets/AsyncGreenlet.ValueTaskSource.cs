@@ -7,15 +7,25 @@ namespace Greenlets;
 /// <summary>The reusable await source behind a greenlet's pending switch: one per greenlet, so a switch allocates nothing.</summary>
 public partial class AsyncGreenlet : IValueTaskSource<object?>
 {
-    private static readonly Action<object?> Completed = static _ => { };
+    // _signal: who came first, the await (Awaited) or the resume (ResumedFirst).
+    private const int NotYet = 0;
+    private const int Awaited = 1;
+    private const int ResumedFirst = 2;
 
-    // The incoming transfer (written by the switcher), and the continuation of this greenlet's pending switch.
+    // The incoming transfer (written by the switcher), and the continuation of this greenlet's pending switch. The
+    // continuation and its state are kept between switches (an async method awaits with the same pair every time), so
+    // the steady state rewrites neither.
     private object? _value;
     private ExceptionDispatchInfo? _error;
     private Action<object?>? _continuation;
     private object? _continuationState;
+    private int _signal;
     private short _version;
     private bool _completed;
+
+    // Set while this greenlet's switch was made inside a trampoline step that has not returned yet: an await made then
+    // cannot race with the resume, which comes from a later step of the same loop.
+    private bool _switchedInStep;
 
     /// <inheritdoc/>
     ValueTaskSourceStatus IValueTaskSource<object?>.GetStatus(short token)
@@ -60,32 +70,39 @@ public partial class AsyncGreenlet : IValueTaskSource<object?>
             state = resume;
         }
 
-        Action<object?>? previous = _continuation;
-        if (previous is not null && previous != Completed)
+        int signal = Volatile.Read(ref _signal);
+        if (signal == NotYet)
+        {
+            if (_continuation != continuation)
+            {
+                _continuation = continuation;
+            }
+
+            if (_continuationState != state)
+            {
+                _continuationState = state;
+            }
+
+            if (_switchedInStep)
+            {
+                _signal = Awaited;
+                return;
+            }
+
+            // Anywhere else another thread may resume this greenlet concurrently.
+            signal = Interlocked.CompareExchange(ref _signal, Awaited, NotYet);
+            if (signal == NotYet)
+            {
+                return;
+            }
+        }
+
+        if (signal == Awaited)
         {
             throw new InvalidOperationException("this switch is already awaited: a switch may be awaited only once");
         }
 
-        _continuationState = state;
-        if (previous is null)
-        {
-            // Registering inside a trampoline step of this tree cannot race with the resume: the resume comes from a
-            // later step of the same loop. Anywhere else another thread may resume this greenlet concurrently.
-            if (_tree?.FrameOnThisThread() is not null)
-            {
-                _continuation = continuation;
-                return;
-            }
-
-            previous = Interlocked.CompareExchange(ref _continuation, continuation, null);
-            if (previous is null)
-            {
-                return;
-            }
-        }
-
-        // Completed before anyone awaited: run the continuation off this stack, never re-entering the awaiting frame.
-        _continuationState = null;
+        // Resumed before anyone awaited: run the continuation off this stack, never re-entering the awaiting frame.
         ThreadPool.UnsafeQueueUserWorkItem(continuation, state, preferLocal: false);
     }
 
@@ -102,11 +119,13 @@ public partial class AsyncGreenlet : IValueTaskSource<object?>
     {
         _version++;
         _completed = false;
+        _signal = NotYet;
         _value = null;
         _error = null;
-        _continuation = null;
-        _continuationState = null;
     }
+
+    /// <summary>Called by the loop when this greenlet's step returns: an await from now on may race with its resume.</summary>
+    internal void EndStep() => _switchedInStep = false;
 
     /// <summary>Marks the delivered value ready for a caller that has not awaited yet (the trampoline's root).</summary>
     internal void CompleteInline() => _completed = true;
@@ -125,10 +144,9 @@ public partial class AsyncGreenlet : IValueTaskSource<object?>
     private void Signal()
     {
         _completed = true;
-        Action<object?>? continuation = _continuation ?? Interlocked.CompareExchange(ref _continuation, Completed, null);
-        if (continuation is not null)
+        if (Volatile.Read(ref _signal) == Awaited || Interlocked.CompareExchange(ref _signal, ResumedFirst, NotYet) == Awaited)
         {
-            continuation(_continuationState);
+            _continuation!(_continuationState);
         }
     }
 }

@@ -55,6 +55,7 @@ internal static class AsyncTrampoline
             }
 
             target.Step();
+            target.EndStep();
             AsyncGreenlet? switched = frame.Next;
             frame.Next = null;
 
