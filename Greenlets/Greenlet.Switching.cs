@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
 
@@ -23,6 +24,7 @@ public partial class Greenlet
     /// </remarks>
     /// <exception cref="GreenletError">The greenlet belongs to another thread's tree, or to that of a thread that has exited.</exception>
     /// <exception cref="InvalidOperationException">The greenlet has no body to start, or the cap on fiber threads is reached; it stays pending.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public object? Switch(object? value = null) =>
         GreenletCore.Switch(this, value, error: null, GreenletTraceEvent.Switch);
 
@@ -37,12 +39,13 @@ public partial class Greenlet
     /// </remarks>
     /// <exception cref="GreenletError">The greenlet belongs to another thread's tree, or to that of a thread that has exited.</exception>
     /// <exception cref="InvalidOperationException">The greenlet is pending and has no body.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public object? Throw(Exception? exception = null)
     {
         exception ??= new GreenletExit();
         if (Core.State == GreenletState.Dead && exception is GreenletExit)
         {
-            return GreenletCore.Switch(this, exception, error: null, GreenletTraceEvent.Switch);
+            return GreenletCore.Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true);
         }
 
         return GreenletCore.Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw);

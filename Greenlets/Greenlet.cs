@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
@@ -188,6 +189,7 @@ public partial class Greenlet
     internal static InvalidOperationException MissingRun() =>
         new("run: this greenlet has no body (pass a run delegate or override Run)");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static object? InvokeRun(Greenlet greenlet, object? argument)
     {
         // R4: the body is dropped at the start; `greenlet` is not used after the call starts, so a suspended

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Greenlets.Internal;
 
 /// <summary>A pooled OS thread that runs one greenlet at a time, parked on its <see cref="HandoffGate"/>.</summary>
@@ -34,6 +35,7 @@ internal sealed class Fiber
         Gate.Signal();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop()
     {
         while (true)
@@ -50,7 +52,10 @@ internal sealed class Fiber
 
             GreenletCore core = _assigned!;
             _assigned = null;
-            core.RunOnFiber();
+            if (!core.RunOnFiber())
+            {
+                return;
+            }
         }
     }
 }

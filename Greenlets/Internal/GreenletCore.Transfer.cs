@@ -9,6 +9,7 @@ internal sealed partial class GreenletCore
     private bool _keepThread;
 
     /// <summary>Gets the running core of this thread, creating the thread's main greenlet, and runs deferred kills.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GreenletCore Ensure()
     {
         GreenletCore cur = current ?? CreateMain();
@@ -21,7 +22,13 @@ internal sealed partial class GreenletCore
     }
 
     /// <summary>Transfers control from the running greenlet to <paramref name="target"/> and returns what comes back.</summary>
-    public static object? Switch(Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent)
+    /// <param name="target">The greenlet to switch to.</param>
+    /// <param name="value">The value to deliver (when <paramref name="error"/> is null).</param>
+    /// <param name="error">The exception to deliver, or null.</param>
+    /// <param name="traceEvent">The event the tracer sees.</param>
+    /// <param name="exitValue">The value is a <see cref="GreenletExit"/> standing in for a death: a pending receiver starts with null.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static object? Switch(Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue = false)
     {
         GreenletCore cur = Ensure();
         TreeState? targetTree = TreeOf(target);
@@ -30,7 +37,7 @@ internal sealed partial class GreenletCore
             throw ForeignTree(targetTree);
         }
 
-        return Deliver(cur, cur.Strong!, target, value, error, traceEvent, dying: false);
+        return Deliver(cur, cur.Strong!, target, value, error, traceEvent, exitValue, dying: false);
     }
 
     /// <summary>The error for a switch into a tree that is not the caller's.</summary>
@@ -54,7 +61,8 @@ internal sealed partial class GreenletCore
     /// Delivers a value or an exception to <paramref name="target"/>, resolving dead targets to their first live ancestor,
     /// starting pending ones, and (unless <paramref name="dying"/>) parks the caller until control comes back.
     /// </summary>
-    private static object? Deliver(GreenletCore cur, Greenlet origin, Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool dying)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static object? Deliver(GreenletCore cur, Greenlet origin, Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue, bool dying)
     {
         TreeState tree = cur.Tree!;
         while (true)
@@ -108,6 +116,7 @@ internal sealed partial class GreenletCore
                     // D3: the start failed, so its error goes on to the next parent.
                     error = ExceptionDispatchInfo.Capture(failure);
                     value = null;
+                    exitValue = false;
                     traceEvent = GreenletTraceEvent.Throw;
                     target = tc.Parent!;
                     continue;
@@ -125,10 +134,12 @@ internal sealed partial class GreenletCore
                     {
                         value = exit;
                         error = null;
+                        exitValue = true;
                         traceEvent = GreenletTraceEvent.Switch;
                     }
                     else
                     {
+                        exitValue = false;
                         traceEvent = GreenletTraceEvent.Throw;
                     }
 
@@ -140,6 +151,11 @@ internal sealed partial class GreenletCore
                 tc.Tree = tree;
                 tc.Fiber = fresh;
                 tree.AddLive(tc);
+                if (exitValue)
+                {
+                    // A death by GreenletExit starts a pending receiver with no value, as greenlet does.
+                    value = null;
+                }
             }
 
             tc.Accept(target, value, error, origin, traceEvent);
@@ -182,6 +198,7 @@ internal sealed partial class GreenletCore
     }
 
     /// <summary>Runs the greenlet's body on its fiber, then dies and hands control to its parent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Live()
     {
         object? result = null;
@@ -199,14 +216,14 @@ internal sealed partial class GreenletCore
         return _keepThread;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private object? Begin()
     {
         object? argument = Receive();
         return Greenlet.InvokeRun(Strong!, argument);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private void Die(object? result, ExceptionDispatchInfo? error)
     {
         Greenlet origin = Strong!;
@@ -214,17 +231,19 @@ internal sealed partial class GreenletCore
         Strong = null;
         Tree!.RemoveLive(this);
         GreenletTraceEvent traceEvent = GreenletTraceEvent.Switch;
+        bool exitValue = false;
         if (error?.SourceException is GreenletExit exit)
         {
             // X1: an escaping GreenletExit is the parent's value, not an error.
             result = exit;
             error = null;
+            exitValue = true;
         }
         else if (error is not null)
         {
             traceEvent = GreenletTraceEvent.Throw;
         }
 
-        Deliver(this, origin, Parent!, result, error, traceEvent, dying: true);
+        Deliver(this, origin, Parent!, result, error, traceEvent, exitValue, dying: true);
     }
 }

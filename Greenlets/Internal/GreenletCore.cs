@@ -89,6 +89,7 @@ internal sealed partial class GreenletCore
     }
 
     /// <summary>The body of a fiber thread while it runs this greenlet; false when the thread must exit afterwards.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool RunOnFiber()
     {
         current = this;
@@ -120,6 +121,7 @@ internal sealed partial class GreenletCore
     }
 
     /// <summary>Takes the incoming transfer on this core's own thread, runs the tracer, and returns or throws it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private object? Receive()
     {
         object? value = _inValue;

@@ -61,7 +61,6 @@ internal static class TreeReaper
     private static void Unwind(TreeState tree)
     {
         GreenletCore main = tree.Main.Core;
-        tree.Adopted = true;
         main.State = GreenletState.Running;
         GreenletCore.OnThisThread = main;
         try
@@ -80,7 +79,6 @@ internal static class TreeReaper
         {
             GreenletCore.OnThisThread = null;
             main.State = GreenletState.Dead;
-            tree.Adopted = false;
         }
     }
 }

@@ -23,11 +23,9 @@ internal sealed class TreeState
     /// <summary>Gets or sets the tracer of this tree.</summary>
     public GreenletTracer? Tracer { get; set; }
 
-    /// <summary>Gets or sets whether the reaper has taken over this tree after its owner exited.</summary>
-    public bool Adopted { get; set; }
-
-    /// <summary>Gets whether the owner thread has exited and nobody runs the tree any more.</summary>
-    public bool IsExited => !Adopted && !Owner.IsAlive;
+    /// <summary>Gets whether the owner thread has exited, as seen from outside the tree (the reaper that unwinds an
+    /// exited tree runs inside it and sees its greenlets as they are).</summary>
+    public bool IsExited => !Owner.IsAlive && GreenletCore.OnThisThread?.Tree != this;
 
     /// <summary>Gets whether suspended greenlets of this tree wait to be killed.</summary>
     public bool HasDoomed => !_doomed.IsEmpty;

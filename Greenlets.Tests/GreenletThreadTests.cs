@@ -1,0 +1,181 @@
+namespace Greenlets.Tests;
+
+/// <summary>The TH* rules: one tree per OS thread, and no switching across trees.</summary>
+public sealed class GreenletThreadTests
+{
+    [Fact]
+    public void Switch_ToGreenletCreatedInAnotherThread_ThrowsGreenletError() => OnThread.Run(() =>
+    {
+        // TH2, S4: test_switch_to_another_thread
+        using var release = new ManualResetEventSlim();
+        using var ready = new ManualResetEventSlim();
+        Greenlet? foreign = null;
+        var other = new Thread(() =>
+        {
+            foreign = new Greenlet(() => { });
+            ready.Set();
+            release.Wait(TestTimeouts.Unexpected);
+        });
+        other.Start();
+        Assert.True(ready.Wait(TestTimeouts.Unexpected));
+        try
+        {
+            var e = Assert.Throws<GreenletError>(() => foreign!.Switch());
+            Assert.Contains("cannot switch to a different thread", e.Message, StringComparison.Ordinal);
+            Assert.Throws<GreenletError>(() => foreign!.Throw(new SomeException()));
+            Assert.Equal(GreenletState.Pending, foreign!.State);
+        }
+        finally
+        {
+            release.Set();
+            other.Join();
+        }
+    });
+
+    [Fact]
+    public void Switch_IntoTreeOfExitedThread_ThrowsGreenletErrorSayingExited() => OnThread.Run(() =>
+    {
+        // TH3: test_throw_to_dead_thread_doesnt_crash
+        Greenlet? suspended = null;
+        Greenlet? pending = null;
+        Greenlet? foreignMain = null;
+        var other = new Thread(() =>
+        {
+            foreignMain = Greenlet.Current;
+            suspended = new Greenlet(() => Greenlet.Current.Parent!.Switch());
+            suspended.Switch();
+            pending = new Greenlet(() => { });
+        });
+        other.Start();
+        Assert.True(other.Join(TestTimeouts.Unexpected));
+        foreach (Greenlet g in new[] { suspended!, pending!, foreignMain! })
+        {
+            var e = Assert.Throws<GreenletError>(() => g.Throw(new SomeException()));
+            Assert.Contains("which happens to have exited", e.Message, StringComparison.Ordinal);
+        }
+
+        Assert.True(foreignMain!.IsDead);
+        Assert.EndsWith("(thread exited) dead>", foreignMain.ToString(), StringComparison.Ordinal);
+        Assert.True(suspended!.IsDead);
+    });
+
+    [Fact]
+    public void Current_OtherThread_HasItsOwnMain() => OnThread.Run(() =>
+    {
+        // TH1, Repr::test_main_from_other_thread
+        Greenlet main = Greenlet.Current;
+        string? mainSeenFromOther = null;
+        Greenlet? otherMain = null;
+        var other = new Thread(() =>
+        {
+            otherMain = Greenlet.Current;
+            mainSeenFromOther = main.ToString();
+            Assert.EndsWith(" current active started main>", otherMain.ToString(), StringComparison.Ordinal);
+        });
+        other.Start();
+        Assert.True(other.Join(TestTimeouts.Unexpected));
+        Assert.NotSame(main, otherMain);
+        Assert.EndsWith(" current active started main>", mainSeenFromOther, StringComparison.Ordinal);
+        Assert.True(otherMain!.IsDead);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.EndsWith(" (thread exited) dead>", otherMain.ToString(), StringComparison.Ordinal);
+        }
+    });
+
+    [Fact]
+    public void GetTrace_NewThread_IsNull() => OnThread.Run(() =>
+    {
+        // TH6
+        Greenlet.SetTrace((_, _, _) => { });
+        GreenletTracer? inOther = (_, _, _) => { };
+        var t = new Thread(() => inOther = Greenlet.GetTrace());
+        t.Start();
+        Assert.True(t.Join(TestTimeouts.Unexpected));
+        Assert.Null(inOther);
+        Assert.NotNull(Greenlet.GetTrace());
+    });
+
+    [Fact]
+    public void Switch_ManyThreadsHammeringForeignTrees_EachAttemptFailsCleanly() => OnThread.Run(() =>
+    {
+        // TH7: test_switching_many_threads (16 owners, 16 attackers, 20 rounds)
+        const int owners = 16;
+        const int rounds = 20;
+        var greenlets = new Greenlet[owners];
+        using var created = new CountdownEvent(owners);
+        using var stop = new ManualResetEventSlim();
+        int foreignErrors = 0;
+        int otherErrors = 0;
+        int ownerRounds = 0;
+        var ownerThreads = Enumerable.Range(0, owners).Select(i => new Thread(() =>
+        {
+            var g = new Greenlet(x =>
+            {
+                while (true)
+                {
+                    x = Greenlet.Current.Parent!.Switch(x);
+                }
+            });
+            g.Switch(0);
+            greenlets[i] = g;
+            created.Signal();
+            for (int r = 0; r < rounds * 50; r++)
+            {
+                if (!Equals(g.Switch(r), r))
+                {
+                    Interlocked.Increment(ref otherErrors);
+                }
+
+                Interlocked.Increment(ref ownerRounds);
+            }
+
+            stop.Wait(TestTimeouts.Unexpected);
+            g.Throw();
+        })).ToList();
+        ownerThreads.ForEach(t => t.Start());
+        Assert.True(created.Wait(TestTimeouts.Unexpected));
+        var attackers = Enumerable.Range(0, owners).Select(i => new Thread(() =>
+        {
+            for (int r = 0; r < rounds; r++)
+            {
+                try
+                {
+                    greenlets[(i + 1) % owners].Switch(r);
+                    Interlocked.Increment(ref otherErrors);
+                }
+                catch (GreenletError)
+                {
+                    Interlocked.Increment(ref foreignErrors);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref otherErrors);
+                }
+            }
+        })).ToList();
+        attackers.ForEach(t => t.Start());
+        attackers.ForEach(t => Assert.True(t.Join(TestTimeouts.Unexpected)));
+        stop.Set();
+        ownerThreads.ForEach(t => Assert.True(t.Join(TestTimeouts.Unexpected)));
+        Assert.Equal(owners * rounds, foreignErrors);
+        Assert.Equal(0, otherErrors);
+        Assert.Equal(owners * rounds * 50, ownerRounds);
+        Assert.All(greenlets, g => Assert.True(g.IsDead));
+    });
+
+    [Fact]
+    public void Switch_ThreadBlockingInsideGreenlets_NoCrash() => OnThread.Run(() =>
+    {
+        // test_thread_bug: two threads each start a greenlet that blocks the thread for a while.
+        using var gate = new Barrier(2);
+        var threads = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            var g = new Greenlet(() => gate.SignalAndWait(TestTimeouts.Unexpected));
+            g.Switch();
+            Assert.True(g.IsDead);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => Assert.True(t.Join(TestTimeouts.Unexpected)));
+    });
+}
