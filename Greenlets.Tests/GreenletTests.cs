@@ -460,16 +460,6 @@ public sealed class GreenletTests
     });
 
     [Fact]
-    public void DebuggerDisplay_Greenlet_ShowsNameStateAndParent() => OnThread.Run(() =>
-    {
-        var g = new Greenlet(() => { }) { Name = "gr1" };
-        var attribute = (DebuggerDisplayAttribute)Attribute.GetCustomAttribute(typeof(Greenlet), typeof(DebuggerDisplayAttribute))!;
-        Assert.Equal("{Name,nq} {State} parent={Parent == null ? \"(none)\" : Parent.Name,nq}", attribute.Value);
-        Assert.Equal("gr1", g.Name);
-        Assert.Equal("main", g.Parent!.Name);
-    });
-
-    [Fact]
     public void Name_Null_ThrowsArgumentNull() => OnThread.Run(() =>
     {
         var g = new Greenlet(() => { });

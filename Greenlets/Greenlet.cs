@@ -16,7 +16,7 @@ namespace Greenlets;
 /// <see cref="Environment.CurrentManagedThreadId"/> differ per greenlet, and a <c>lock</c> held across a switch
 /// deadlocks when another greenlet of the tree takes it, as a Python lock would.</para>
 /// </remarks>
-[DebuggerDisplay("{Name,nq} {State} parent={Parent == null ? \"(none)\" : Parent.Name,nq}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public partial class Greenlet
 {
     private static readonly ConcurrentDictionary<Type, bool> RunOverrides = new();
@@ -62,6 +62,7 @@ public partial class Greenlet
         {
             Context = ExecutionContext.Capture(),
         };
+        GreenletMetrics.Created();
     }
 
     /// <summary>Creates the main greenlet of a new tree.</summary>
@@ -152,6 +153,9 @@ public partial class Greenlet
         get => _name ??= $"greenlet-{Interlocked.Increment(ref nextId)}";
         set => _name = value ?? throw new ArgumentNullException(nameof(value));
     }
+
+    /// <summary>Gets the debugger's one-line view: name, state and parent.</summary>
+    internal string DebuggerDisplay => $"{Name} {State} parent={Parent?.Name ?? "(none)"}";
 
     /// <summary>Gets the switching state.</summary>
     internal GreenletCore Core { get; }

@@ -7,8 +7,12 @@ namespace Greenlets;
 /// <para>Unlike Python, where <c>GreenletExit</c> derives from <c>BaseException</c>, .NET has a single exception root,
 /// so <c>catch (Exception)</c> also catches it. Filter it out with <c>catch (Exception e) when (e is not GreenletExit)</c>.</para>
 /// </remarks>
+[System.Diagnostics.DebuggerDisplay("{DebuggerDisplay,nq}")]
 public class GreenletExit : Exception
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"{GetType().Name}: {Message}";
+
     /// <summary>Creates a kill signal with the default message.</summary>
     public GreenletExit()
         : base("The greenlet was killed.")

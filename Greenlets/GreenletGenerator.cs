@@ -11,6 +11,7 @@ namespace Greenlets;
 /// end kills its greenlet with <see cref="GreenletExit"/>, so the body's <c>finally</c> blocks run.</para>
 /// <para>An enumerator abandoned without <c>Dispose</c> is killed when it is collected, like any greenlet.</para>
 /// </remarks>
+[System.Diagnostics.DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenletGenerator<T> : IEnumerable<T>
 {
     private readonly Action<Action<T>> _body;
@@ -23,6 +24,9 @@ public sealed class GreenletGenerator<T> : IEnumerable<T>
         ArgumentNullException.ThrowIfNull(body);
         _body = body;
     }
+
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenletGenerator<{typeof(T).Name}> {_body.Method.Name}";
 
     /// <summary>Starts a new run of the body.</summary>
     /// <returns>An enumerator whose greenlet starts at the first <c>MoveNext</c>.</returns>

@@ -10,7 +10,7 @@ namespace Greenlets;
 /// that tracer. Each transfer becomes one event: <c>"main -> gr1"</c> for a switch and <c>"gr1 !> main"</c> for an
 /// exception, named by <see cref="Greenlet.Name"/> at the time of the event.</para>
 /// </remarks>
-[DebuggerDisplay("SwitchRecorder: {Events.Count} events")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class SwitchRecorder : IDisposable
 {
     private readonly Lock _lock = new();
@@ -38,6 +38,9 @@ public sealed class SwitchRecorder : IDisposable
             }
         }
     }
+
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"SwitchRecorder: {Snapshot().Length} events";
 
     /// <summary>Stops recording and restores the tracer that was set before, if this recorder is still the tracer.</summary>
     public void Dispose()

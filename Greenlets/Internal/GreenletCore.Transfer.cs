@@ -159,6 +159,7 @@ internal sealed partial class GreenletCore
             }
 
             tc.Accept(target, value, error, origin, traceEvent);
+            tree.Switches++;
             if (dying)
             {
                 cur._keepThread = FiberPool.Shared.Return(cur.Fiber!);
@@ -220,7 +221,20 @@ internal sealed partial class GreenletCore
     private object? Begin()
     {
         object? argument = Receive();
+        NameThread(Strong!);
         return Greenlet.InvokeRun(Strong!, argument);
+    }
+
+    /// <summary>Names the fiber thread after its greenlet (<c>Greenlet: name</c>), for debuggers and <c>dotnet-stack</c>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void NameThread(Greenlet greenlet)
+    {
+        string name = "Greenlet: " + greenlet.Name;
+        Thread thread = Thread.CurrentThread;
+        if (thread.Name != name)
+        {
+            thread.Name = name;
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

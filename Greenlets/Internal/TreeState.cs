@@ -12,7 +12,11 @@ internal sealed class TreeState
     public TreeState(Thread owner)
     {
         Owner = owner;
+        GreenletMetrics.Register(this);
     }
+
+    /// <summary>Gets or sets the number of transfers of control in this tree (bumped by the one running greenlet).</summary>
+    public long Switches { get; set; }
 
     /// <summary>Gets the OS thread whose main greenlet roots this tree.</summary>
     public Thread Owner { get; }
@@ -51,6 +55,8 @@ internal sealed class TreeState
             first = _live.Count == 1;
         }
 
+        GreenletMetrics.Started();
+
         if (first)
         {
             TreeReaper.Watch(this);
@@ -63,6 +69,8 @@ internal sealed class TreeState
         {
             _live.Remove(core);
         }
+
+        GreenletMetrics.Finished();
     }
 
     public GreenletCore[] SnapshotLive()

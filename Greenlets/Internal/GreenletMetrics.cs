@@ -1,0 +1,74 @@
+using System.Diagnostics.Metrics;
+
+namespace Greenlets.Internal;
+
+/// <summary>
+/// The <c>Greenlets</c> meter (read it with <c>dotnet-counters monitor --counters Greenlets</c>). Every instrument is
+/// observable: the hot paths only bump plain counters, and nothing is computed unless a listener collects.
+/// </summary>
+internal static class GreenletMetrics
+{
+    private static readonly Lock Sync = new();
+    private static readonly List<WeakReference<TreeState>> Trees = [];
+    private static long created;
+    private static long live;
+    private static long retiredSwitches;
+
+    /// <summary>Gets the meter, named <c>Greenlets</c>.</summary>
+    public static Meter Meter { get; } = CreateMeter();
+
+    /// <summary>Gets or sets a source of the hub ready-queue lengths, summed over threads (set by the hub layer).</summary>
+    public static Func<long>? HubReadyLength { get; set; }
+
+    public static void Created() => Interlocked.Increment(ref created);
+
+    public static void Started() => Interlocked.Increment(ref live);
+
+    public static void Finished() => Interlocked.Decrement(ref live);
+
+    public static void Register(TreeState tree)
+    {
+        lock (Sync)
+        {
+            Trees.Add(new WeakReference<TreeState>(tree));
+        }
+    }
+
+    private static long Switches()
+    {
+        lock (Sync)
+        {
+            long total = retiredSwitches;
+            for (int i = Trees.Count - 1; i >= 0; i--)
+            {
+                if (Trees[i].TryGetTarget(out TreeState? tree))
+                {
+                    total += tree.Switches;
+                    if (!tree.Owner.IsAlive && tree.LiveCount == 0)
+                    {
+                        retiredSwitches += tree.Switches;
+                        Trees.RemoveAt(i);
+                    }
+                }
+                else
+                {
+                    Trees.RemoveAt(i);
+                }
+            }
+
+            return total;
+        }
+    }
+
+    private static Meter CreateMeter()
+    {
+        var meter = new Meter("Greenlets", typeof(GreenletMetrics).Assembly.GetName().Version?.ToString());
+        meter.CreateObservableCounter("greenlets.created", () => Volatile.Read(ref created), "{greenlet}", "Greenlets created");
+        meter.CreateObservableUpDownCounter("greenlets.live", () => Volatile.Read(ref live), "{greenlet}", "Started, unfinished non-main greenlets");
+        meter.CreateObservableCounter("greenlets.switches", Switches, "{switch}", "Transfers of control between greenlets");
+        meter.CreateObservableUpDownCounter("greenlets.threads.pooled", () => (long)FiberPool.Shared.IdleThreads, "{thread}", "Idle fiber threads in the pool");
+        meter.CreateObservableUpDownCounter("greenlets.threads.total", () => (long)FiberPool.Shared.TotalThreads, "{thread}", "Fiber threads alive, busy or pooled");
+        meter.CreateObservableUpDownCounter("greenlets.hub.ready", () => HubReadyLength?.Invoke() ?? 0, "{greenlet}", "Greenlets ready to run in hub queues");
+        return meter;
+    }
+}
