@@ -7,17 +7,18 @@ namespace Greenlets;
 /// <remarks><see cref="Set"/> wakes every waiter through the hub: they resume, in the order they started waiting, when
 /// the setter next waits. <see cref="Set"/> and <see cref="Clear"/> may be called from any thread; waiting happens in
 /// a greenlet tree.</remarks>
-[DebuggerDisplay("GreenEvent IsSet={IsSet} waiters={WaiterCount}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenEvent
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenEvent IsSet={IsSet} waiters={_waiters.Count}";
+
     private readonly Lock _sync = new();
     private readonly WaitList _waiters = new();
     private volatile bool _isSet;
 
     /// <summary>Gets whether the flag is set.</summary>
     public bool IsSet => _isSet;
-
-    private int WaiterCount => _waiters.Count;
 
     /// <summary>Sets the flag and wakes every waiter.</summary>
     public void Set()

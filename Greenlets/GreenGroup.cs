@@ -7,7 +7,7 @@ namespace Greenlets;
 
 /// <summary>A set of tasks that drops members as they finish: gevent's <c>Group</c>.</summary>
 /// <remarks>Use a group from one tree only.</remarks>
-[DebuggerDisplay("GreenGroup Count={Count}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public class GreenGroup : IEnumerable<GreenTask>
 {
     private readonly HashSet<GreenTask> _tasks = [];
@@ -138,6 +138,9 @@ public class GreenGroup : IEnumerable<GreenTask>
     public IEnumerator<GreenTask> GetEnumerator() => ((IEnumerable<GreenTask>)[.. _tasks]).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal virtual string DebuggerDisplay => $"GreenGroup Count={Count}";
 
     /// <summary>Takes a slot before a task joins (a pool waits here).</summary>
     internal virtual void AcquireSlot()

@@ -7,9 +7,12 @@ namespace Greenlets;
 /// <summary>A re-entrant lock owned by a greenlet, waited on cooperatively (FIFO): gevent's <c>RLock</c>.</summary>
 /// <remarks>Unlike a C# <c>lock</c>, holding it across a cooperative wait is fine: other greenlets wait for it in the
 /// hub instead of deadlocking the tree. Use it from one tree only.</remarks>
-[DebuggerDisplay("GreenLock IsLocked={IsLocked} owner={_owner}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenLock
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenLock IsLocked={IsLocked} owner={_owner?.Name ?? "(none)"} depth={_depth}";
+
     private readonly WaitList _waiters = new();
     private Greenlet? _owner;
     private int _depth;

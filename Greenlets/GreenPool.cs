@@ -1,11 +1,8 @@
-using System.Diagnostics;
-
 namespace Greenlets;
 
 /// <summary>A group limited to a number of unfinished tasks: gevent's <c>Pool</c>.</summary>
 /// <remarks><see cref="GreenGroup.Spawn(Action)"/> and <see cref="GreenGroup.Add"/> wait cooperatively for a free slot
 /// (FIFO). A pool of size 0 never has one. Use a pool from one tree only.</remarks>
-[DebuggerDisplay("GreenPool Count={Count} FreeCount={FreeCount}")]
 public sealed class GreenPool : GreenGroup
 {
     private readonly GreenSemaphore _slots;
@@ -46,6 +43,9 @@ public sealed class GreenPool : GreenGroup
         _slots.Release();
         return true;
     }
+
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal override string DebuggerDisplay => $"GreenPool Count={Count} FreeCount={FreeCount} Size={Size}";
 
     internal override void AcquireSlot() => _slots.Acquire();
 

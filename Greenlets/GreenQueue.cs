@@ -11,10 +11,13 @@ namespace Greenlets;
 /// <para>Blocked getters and putters are served in FIFO order. Every <see cref="Put"/> adds an unfinished task that
 /// <see cref="TaskDone"/> completes; <see cref="Join"/> waits until none is left. Use a queue from one tree only.</para>
 /// </remarks>
-[DebuggerDisplay("GreenQueue Count={Count} MaxSize={MaxSize} getters={_getters.Count} putters={_putters.Count}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "The name is part of the API contract (gevent's Queue).")]
 public sealed class GreenQueue<T>
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenQueue<{typeof(T).Name}> Count={Count} MaxSize={MaxSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} getters={_getters.Count} putters={_putters.Count}";
+
     private readonly Queue<T> _items = new();
     private readonly WaitList _getters = new();
     private readonly WaitList _putters = new();

@@ -8,9 +8,12 @@ namespace Greenlets;
 /// <typeparam name="T">The value type.</typeparam>
 /// <remarks><see cref="Set"/> and <see cref="SetException"/> may be called from any thread; waiters resume through
 /// their hub. Setting again replaces the outcome.</remarks>
-[DebuggerDisplay("GreenResult IsReady={IsReady}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenResult<T>
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenResult<{typeof(T).Name}> IsReady={IsReady}";
+
     private readonly Lock _sync = new();
     private readonly WaitList _waiters = new();
     private volatile bool _isReady;

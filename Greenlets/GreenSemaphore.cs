@@ -5,9 +5,12 @@ namespace Greenlets;
 
 /// <summary>A counting semaphore greenlets wait on cooperatively, fair (FIFO): gevent's <c>Semaphore</c> / <c>BoundedSemaphore</c>.</summary>
 /// <remarks>A release while greenlets wait hands the permit straight to the first of them. Use it from one tree only.</remarks>
-[DebuggerDisplay("GreenSemaphore CurrentCount={CurrentCount} waiters={_waiters.Count}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenSemaphore
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenSemaphore CurrentCount={CurrentCount} waiters={_waiters.Count}";
+
     private readonly WaitList _waiters = new();
     private readonly int? _maxCount;
     private int _count;

@@ -15,9 +15,12 @@ namespace Greenlets;
 /// the server keeps serving.</para>
 /// <para>Use a server from the tree that started it.</para>
 /// </remarks>
-[DebuggerDisplay("GreenServer {LocalEndPoint} handlers={_handlers.Count}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenServer : IDisposable
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenServer {LocalEndPoint} started={IsStarted} handlers={_handlers.Count}";
+
     private readonly Socket _listener;
     private readonly Action<Socket, EndPoint> _handler;
     private readonly GreenPool? _pool;

@@ -13,9 +13,12 @@ namespace Greenlets;
 /// whole tree, as an unpatched call blocks all of gevent. If a wait is interrupted (a kill or a
 /// <see cref="GreenTimeout"/>), the inner operation keeps running: close the stream rather than read from it again.</para>
 /// </remarks>
-[DebuggerDisplay("GreenStream over {InnerStream}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenStream : Stream
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenStream over {InnerStream.GetType().Name}";
+
     private readonly bool _leaveOpen;
 
     /// <summary>Wraps <paramref name="inner"/>; disposing the wrapper disposes it.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
 
@@ -16,7 +15,6 @@ namespace Greenlets;
 /// <para>A task belongs to the tree of the thread that created it: use it from that tree only, except
 /// <see cref="AsTask"/> and the read-only properties, which are safe from any thread.</para>
 /// </remarks>
-[DebuggerDisplay("{Name,nq} {State} ready={IsReady} successful={IsSuccessful}")]
 public partial class GreenTask : Greenlet
 {
     private readonly Lock _sync = new();

@@ -1,10 +1,7 @@
-using System.Diagnostics;
-
 namespace Greenlets;
 
 /// <summary>A <see cref="GreenTask"/> whose body returns a <typeparamref name="T"/>.</summary>
 /// <typeparam name="T">The result type.</typeparam>
-[DebuggerDisplay("{Name,nq} {State} ready={IsReady} value={Value}")]
 public class GreenTask<T> : GreenTask
 {
     /// <summary>Creates a task for <paramref name="function"/> in the calling tree's hub; call <see cref="GreenTask.Start"/> to schedule it.</summary>

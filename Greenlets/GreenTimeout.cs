@@ -11,9 +11,12 @@ namespace Greenlets;
 /// cooperatively cannot be interrupted.</para>
 /// <para>Nested timeouts: catch with <c>when (e.Source == myTimeout)</c> to handle only your own.</para>
 /// </remarks>
-[DebuggerDisplay("GreenTimeout {Duration} pending={IsPending}")]
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenTimeout : IDisposable
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenTimeout {Duration} pending={IsPending} fired={HasFired}";
+
     private readonly Greenlet _owner;
     private readonly Exception _exception;
     private HubTimer? _timer;

@@ -1,8 +1,12 @@
 namespace Greenlets;
 
 /// <summary>Raised when a <see cref="GreenTimeout"/> expires, or a cooperative wait with a timeout gives up: gevent's <c>Timeout</c>.</summary>
+[System.Diagnostics.DebuggerDisplay("{DebuggerDisplay,nq}")]
 public class GreenTimeoutException : TimeoutException
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"{GetType().Name}: {Message}";
+
     /// <summary>Creates the exception with the default message.</summary>
     public GreenTimeoutException()
         : base("The cooperative operation timed out.")

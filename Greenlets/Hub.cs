@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Greenlets.Internal;
 
@@ -18,7 +17,6 @@ namespace Greenlets;
 /// <see cref="Wait(Task)"/>, <c>GreenStream</c> and the <c>Green*</c> primitives instead.</para>
 /// <para>A hub belongs to its tree: its greenlets and primitives must be used from that tree only.</para>
 /// </remarks>
-[DebuggerDisplay("hub ready={ReadyCount} timers={TimerCount} waiting={WaitingCount}")]
 public sealed partial class Hub : Greenlet
 {
     private static readonly ConditionalWeakTable<TreeState, Hub> Hubs = new();

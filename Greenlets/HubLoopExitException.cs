@@ -3,8 +3,12 @@ namespace Greenlets;
 /// <summary>Thrown into the main greenlet when it waits and nothing could ever wake it: "this operation would block forever".</summary>
 /// <remarks>gevent's <c>LoopExit</c>. It is a deadlock report: every greenlet waits on something that nothing left can
 /// set. <see cref="Waiting"/> lists what still waits. The hub stays usable afterwards.</remarks>
+[System.Diagnostics.DebuggerDisplay("{DebuggerDisplay,nq}")]
 public class HubLoopExitException : Exception
 {
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"{GetType().Name}: {Message}";
+
     /// <summary>Creates the exception with the default message.</summary>
     public HubLoopExitException()
         : this("This operation would block forever.")
