@@ -501,4 +501,46 @@ public class HubTests
             Assert.StartsWith("<Hub", hub.ToString(), StringComparison.Ordinal);
         });
     }
+
+    [Fact]
+    public void Spawn_NullBody_ThrowsArgumentNull()
+    {
+        OnThread.Run(() =>
+        {
+            Assert.Throws<ArgumentNullException>(() => Hub.Spawn(null!));
+            Assert.Throws<ArgumentNullException>(() => Hub.Spawn<int>(null!));
+            Assert.Throws<ArgumentNullException>(() => Hub.SpawnLater(TimeSpan.Zero, null!));
+        });
+    }
+
+    [Fact]
+    public void ThreadExit_TasksStillWaiting_AreUnwoundWithFinallyBlocks()
+    {
+        // Main exits without joining: pending tasks never run (gevent), waiting ones are unwound by the reaper.
+        using var unwound = new CountdownEvent(3);
+        bool pendingRan = false;
+        OnThread.Run(() =>
+        {
+            var never = new GreenEvent();
+            for (int i = 0; i < 3; i++)
+            {
+                Hub.Spawn(() =>
+                {
+                    try
+                    {
+                        never.Wait();
+                    }
+                    finally
+                    {
+                        unwound.Signal();
+                    }
+                });
+            }
+
+            Hub.Sleep(0);
+            Hub.Spawn(() => pendingRan = true);
+        });
+        Assert.True(unwound.Wait(TestTimeouts.Unexpected));
+        Assert.False(pendingRan);
+    }
 }
