@@ -65,10 +65,13 @@ public sealed partial class Hub
                 continue;
             }
 
-            int milliseconds = NextTimerMilliseconds();
-            if (milliseconds != 0)
+            if (NextTimerDelay() is not { } delay)
             {
-                _signal.Wait(milliseconds);
+                _signal.Wait(null);
+            }
+            else if (delay > TimeSpan.Zero)
+            {
+                _signal.Wait(delay);
             }
         }
     }
@@ -325,7 +328,8 @@ public sealed partial class Hub
         }
     }
 
-    private int NextTimerMilliseconds()
+    /// <summary>Returns how long until the next live timer is due (zero if due), or null without one.</summary>
+    private TimeSpan? NextTimerDelay()
     {
         while (_timers.TryPeek(out HubTimer? timer, out _))
         {
@@ -336,10 +340,10 @@ public sealed partial class Hub
             }
 
             long remaining = timer.Due - Stopwatch.GetTimestamp();
-            return remaining <= 0 ? 0 : (int)Math.Min(int.MaxValue, ((remaining * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+            return remaining <= 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(0, remaining);
         }
 
-        return -1;
+        return null;
     }
 
     private void WakeDrainWaiters()

@@ -42,3 +42,24 @@ internal static class HubCompare
         return HubWorkloads.SleepZeroRoundRobin(greenlets, rounds).TotalNanoseconds / ((double)greenlets * rounds);
     }
 }
+
+/// <summary><c>hub_timer_lateness_1ms</c>: ns a <c>Hub.Sleep(1 ms)</c> wakes after its due time (gevent: <c>sleep(0.001)</c>).</summary>
+public sealed class HubTimerLatenessWorkload : ICompareWorkload
+{
+    public string Name => "hub_timer_lateness_1ms";
+
+    public string Unit => "ns/op";
+
+    public double Measure()
+    {
+        const int sleeps = 200;
+        Hub.Sleep(1);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < sleeps; i++)
+        {
+            Hub.Sleep(1);
+        }
+
+        return (System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / sleeps) - 1_000_000;
+    }
+}

@@ -1,7 +1,7 @@
 """gevent twin of Greenlets.Bench/Compare/HubCompareWorkloads.cs.
 
 Prints name<TAB>median<TAB>unit lines: hub_sleep0_2, hub_sleep0_1000 (ns per sleep(0)) and spawn_join_10000
-(ns per greenlet). Run with Debian's python3 and python3-gevent:  /usr/bin/python3 gevent_hub.py
+(ns per greenlet), hub_timer_lateness_1ms (ns a 1 ms sleep wakes late). Run with Debian's python3 and python3-gevent:  /usr/bin/python3 gevent_hub.py
 """
 import statistics
 import sys
@@ -39,10 +39,19 @@ def spawn_join(count):
     return (time.perf_counter() - start) / count * 1e9
 
 
+def timer_lateness(sleeps=200):
+    gevent.sleep(0.001)
+    start = time.perf_counter()
+    for _ in range(sleeps):
+        gevent.sleep(0.001)
+    return ((time.perf_counter() - start) / sleeps - 0.001) * 1e9
+
+
 WORKLOADS = {
     "hub_sleep0_2": lambda: (sleep0(2, 2000), sleep0(2, 20000))[1],
     "hub_sleep0_1000": lambda: (sleep0(1000, 2), sleep0(1000, 20))[1],
     "spawn_join_10000": lambda: (spawn_join(1000), spawn_join(10000))[1],
+    "hub_timer_lateness_1ms": timer_lateness,
 }
 
 
