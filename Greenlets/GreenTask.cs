@@ -36,9 +36,12 @@ public partial class GreenTask : Greenlet
     {
     }
 
-    private protected GreenTask(Func<object?> body)
+    private protected GreenTask(Func<object?>? body)
         : base(Hub.Current)
     {
+        // Validated here, not in the constructor arguments: an exception thrown before Greenlet's constructor ran would
+        // leave a finalizable greenlet without its core.
+        ArgumentNullException.ThrowIfNull(body);
         _body = body;
         _hub = (Hub)Parent!;
     }
@@ -254,9 +257,13 @@ public partial class GreenTask : Greenlet
         }
     }
 
-    private static Func<object?> Wrap(Action action)
+    private static Func<object?>? Wrap(Action action)
     {
-        ArgumentNullException.ThrowIfNull(action);
+        if (action is null)
+        {
+            return null;
+        }
+
         return () =>
         {
             action();

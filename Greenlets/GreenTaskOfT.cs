@@ -30,9 +30,5 @@ public class GreenTask<T> : GreenTask
 
     private static async Task<T> Convert(Task<object?> task) => await task.ConfigureAwait(false) is T value ? value : default!;
 
-    private static Func<object?> Box(Func<T> function)
-    {
-        ArgumentNullException.ThrowIfNull(function);
-        return () => function();
-    }
+    private static Func<object?>? Box(Func<T> function) => function is null ? null : () => function();
 }
