@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nito.AsyncEx;
 
 namespace Greenlets.Tests;
 
@@ -542,5 +543,30 @@ public class HubTests
         });
         Assert.True(unwound.Wait(TestTimeouts.Unexpected));
         Assert.False(pendingRan);
+    }
+
+    [Fact]
+    public void Wait_AsyncPrimitiveSetFromOtherThread_ResumesWaiter()
+    {
+        // Any async primitive works: here Nito.AsyncEx's AsyncManualResetEvent, set by a plain thread.
+        OnThread.Run(() =>
+        {
+            var signal = new AsyncManualResetEvent();
+            int ticks = 0;
+            GreenTask ticker = Hub.Spawn(() =>
+            {
+                while (!signal.IsSet)
+                {
+                    ticks++;
+                    Hub.Sleep(1);
+                }
+            });
+            var setter = new Thread(signal.Set);
+            Hub.Spawn(setter.Start);
+            Hub.Wait(signal.WaitAsync());
+            setter.Join();
+            ticker.Join();
+            Assert.True(ticks >= 1);
+        });
     }
 }
