@@ -38,8 +38,9 @@ public partial class Greenlet
         {
             Throw(new GreenletExit("Killing the greenlet because all references have vanished."));
         }
-        catch (Exception e) when (e is not GreenletExit)
+        catch (Exception e)
         {
+            // G4: whatever the dying greenlet raises (even a GreenletExit thrown at its killer) has nowhere to go.
             ReportUnobserved(this, e);
         }
         finally

@@ -1,0 +1,57 @@
+namespace Greenlets.Tests;
+
+/// <summary>
+/// The test assembly's own entry point: with no arguments it does nothing (the test host loads the assembly as a
+/// library); with a scenario name it runs that scenario as a child process, for tests that must watch a whole
+/// process (exit codes, exit time).
+/// </summary>
+public static class ChildProgram
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return 0;
+        }
+
+        switch (args[0])
+        {
+            case "exit-while-suspended":
+                // Greenlets left suspended in two threads' trees; the process must still exit at once with code 0.
+                var keep = new List<Greenlet>();
+                for (int i = 0; i < 50; i++)
+                {
+                    var g = new Greenlet(() => Greenlet.Current.Parent!.Switch());
+                    g.Switch();
+                    keep.Add(g);
+                }
+
+                var other = new Thread(() =>
+                {
+                    var g = new Greenlet(() => Greenlet.Current.Parent!.Switch());
+                    g.Switch();
+                    keep.Add(g);
+                });
+                other.Start();
+                other.Join();
+                ExtraScenarios.Run("exit-while-suspended", keep);
+                Console.WriteLine($"suspended: {keep.Count(g => g.State == GreenletState.Suspended)}");
+                return 0;
+            default:
+                return ExtraScenarios.Run(args[0], null) ? 0 : 2;
+        }
+    }
+}
+
+/// <summary>A hook for more child-process scenarios (the hub adds pending timers here).</summary>
+public static partial class ExtraScenarios
+{
+    public static bool Run(string name, List<Greenlet>? keep)
+    {
+        bool handled = false;
+        RunMore(name, keep, ref handled);
+        return handled;
+    }
+
+    static partial void RunMore(string name, List<Greenlet>? keep, ref bool handled);
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace Greenlets.Tests;
+
+/// <summary>The process exits normally while greenlets are suspended (run as a child process).</summary>
+[Trait("Category", "Stress")]
+public sealed class ProcessExitTests
+{
+    /// <summary>Runs a <see cref="ChildProgram"/> scenario; returns its exit code, output, and how long it took to exit
+    /// after printing its last line (its return from <c>Main</c>).</summary>
+    internal static (int ExitCode, string Output, TimeSpan ExitDelay) RunChild(string scenario)
+    {
+        string assembly = typeof(ChildProgram).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", ["exec", assembly, scenario])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        var lastLine = Stopwatch.StartNew();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                    lastLine.Restart();
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TestTimeouts.Unexpected))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The child '{scenario}' did not exit within {TestTimeouts.Unexpected}.");
+        }
+
+        TimeSpan delay = lastLine.Elapsed;
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString(), delay);
+        }
+    }
+
+    [Fact]
+    public void Exit_WithSuspendedGreenlets_ExitsNormally()
+    {
+        var (code, output, exitDelay) = RunChild("exit-while-suspended");
+        Assert.Equal(0, code);
+        Assert.Contains("suspended: 50", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", output, StringComparison.Ordinal);
+
+        // Parked fiber threads are background threads: the exit does not wait for them. (Measured ~0.05 s; the bound
+        // only guards against a hang, timing goals live in the benchmarks.)
+        Assert.True(exitDelay < TimeSpan.FromSeconds(10), $"the child took {exitDelay} to exit after Main returned");
+    }
+}

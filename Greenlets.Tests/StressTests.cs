@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace Greenlets.Tests;
+
+/// <summary>Bounded stress runs (the Stress category): abandonment at scale and thread exits with suspended greenlets.</summary>
+[Trait("Category", "Stress")]
+[Collection(SerialCollection.Name)]
+public sealed class StressTests
+{
+    private static void Collect()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        _ = Greenlet.Current;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int AbandonBatch(int count, StrongBox<int> finallies)
+    {
+        int suspended = 0;
+        var pending = new List<Greenlet>();
+        for (int i = 0; i < count; i++)
+        {
+            var g = new Greenlet(() =>
+            {
+                try
+                {
+                    Greenlet.Current.Parent!.Switch();
+                }
+                finally
+                {
+                    Interlocked.Increment(ref finallies.Value);
+                }
+            });
+            switch (i % 3)
+            {
+                case 0:
+                    pending.Add(g);
+                    break;
+                case 1:
+                    g.Switch();
+                    suspended++;
+                    break;
+                default:
+                    g.Switch();
+                    g.Switch();
+                    break;
+            }
+        }
+
+        pending.Clear();
+        return suspended;
+    }
+
+    [Fact]
+    public void Abandon_HundredThousandInEveryState_ThreadsAndMemoryReturnToABound() => OnThread.Run(() =>
+    {
+        // 100,000 greenlets in batches of 10,000 (a third pending, a third suspended, a third dead), dropped after each batch.
+        using var process = Process.GetCurrentProcess();
+        Collect();
+        process.Refresh();
+        int threadsBefore = process.Threads.Count;
+        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var finallies = new StrongBox<int>();
+        int suspended = 0;
+        int dead = 0;
+        for (int batch = 0; batch < 10; batch++)
+        {
+            suspended += AbandonBatch(10_000, finallies);
+            dead += 3_333;
+            Collect();
+        }
+
+        Assert.Equal(suspended + dead, Volatile.Read(ref finallies.Value));
+        long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.True(heapAfter - heapBefore < 16 * 1024 * 1024, $"managed heap grew by {(heapAfter - heapBefore) / 1024} KiB");
+        int bound = threadsBefore + GreenletOptions.MaxIdleThreads + 16;
+        bool returned = SpinWait.SpinUntil(
+            () =>
+            {
+                process.Refresh();
+                return process.Threads.Count <= bound;
+            },
+            TestTimeouts.Unexpected);
+        Assert.True(returned, $"{process.Threads.Count} threads live, expected at most {bound}");
+    });
+
+    [Fact]
+    public void ThreadExit_TenThreadsWithHundredSuspendedEach_AllUnwound() => OnThread.Run(() =>
+    {
+        const int threads = 10;
+        const int perThread = 100;
+        using var finallies = new CountdownEvent(threads * perThread);
+        var owners = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        {
+            for (int i = 0; i < perThread; i++)
+            {
+                var g = new Greenlet(() =>
+                {
+                    try
+                    {
+                        Greenlet.Current.Parent!.Switch();
+                    }
+                    finally
+                    {
+                        finallies.Signal();
+                    }
+                });
+                g.Switch();
+            }
+        })).ToList();
+        owners.ForEach(t => t.Start());
+        owners.ForEach(t => Assert.True(t.Join(TestTimeouts.Unexpected)));
+        Assert.True(finallies.Wait(TestTimeouts.Unexpected), $"{finallies.CurrentCount} suspended greenlets were not unwound");
+    });
+}
