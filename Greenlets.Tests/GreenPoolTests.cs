@@ -10,13 +10,18 @@ public class GreenPoolTests
         {
             var pool = new GreenPool(2);
             var log = new List<string>();
-            pool.Spawn(() => { Hub.Sleep(1); log.Add("a done"); });
-            pool.Spawn(() => { Hub.Sleep(2); log.Add("b done"); });
+            var releaseA = new GreenEvent();
+            var releaseB = new GreenEvent();
+            pool.Spawn(() => { releaseA.Wait(); log.Add("a done"); });
+            pool.Spawn(() => { releaseB.Wait(); log.Add("b done"); });
             Assert.Equal(0, pool.FreeCount);
+            Hub.Spawn(() => { log.Add("release a"); releaseA.Set(); });
             pool.Spawn(() => log.Add("c"));
             log.Add("spawned c");
-            Assert.Equal(["a done", "spawned c"], log);
+            Assert.Equal(["release a", "a done", "spawned c"], log);
+            releaseB.Set();
             pool.Join();
+            Assert.Equal(["release a", "a done", "spawned c", "c", "b done"], log);
             Assert.Equal(2, pool.FreeCount);
         });
     }
