@@ -153,6 +153,7 @@ public partial class GreenTask : Greenlet
     /// <param name="timeout">The longest wait when blocking, or null for no limit.</param>
     /// <remarks>A task killed before it first ran never runs; its links still fire. A ready task is left alone.
     /// A task killing itself gets <paramref name="exception"/> raised at once.</remarks>
+    /// <exception cref="Exception"><paramref name="exception"/>, only when the task kills itself.</exception>
     public void Kill(Exception? exception = null, bool block = true, TimeSpan? timeout = null)
     {
         if (_ready)

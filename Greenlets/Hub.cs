@@ -33,9 +33,10 @@ public sealed partial class Hub : Greenlet
         Name = "hub";
     }
 
-    /// <summary>Raised in the hub for an error nobody observes: a failed <see cref="GreenTask"/> with no link or joiner,
-    /// an exception escaping a callback or a raw greenlet whose parent is the hub.</summary>
-    /// <remarks>Without a handler the error is written to standard error, as gevent's <c>handle_error</c> prints it.</remarks>
+    /// <summary>Raised, in this hub's tree, for an error nobody observes: a failed <see cref="GreenTask"/> with no link,
+    /// joiner or <see cref="GreenTask.AsTask"/>, an exception escaping a link callback, or a raw greenlet whose parent is the hub.</summary>
+    /// <remarks>Without a handler the error is written to standard error, as gevent's <c>handle_error</c> prints it.
+    /// The handler runs on a greenlet of the tree and must not wait; an exception it throws is written to standard error.</remarks>
     public event EventHandler<GreenletExceptionEventArgs>? UnhandledException;
 
     /// <summary>Gets the hub of the calling thread's tree, creating it on first use.</summary>
@@ -96,7 +97,6 @@ public sealed partial class Hub : Greenlet
     /// and then continues.</param>
     /// <remarks>A timer never fires early; it fires as soon as the hub gets control after it is due.</remarks>
     /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
-    /// <exception cref="HubLoopExitException">Never for a sleep: its timer keeps the loop alive.</exception>
     public static void Sleep(TimeSpan delay)
     {
         Hub hub = Current;
