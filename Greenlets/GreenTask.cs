@@ -12,6 +12,9 @@ namespace Greenlets;
 /// (no <see cref="Join"/> or <see cref="Get"/> waiting, no link, no <see cref="AsTask"/>), the failure is reported to
 /// <see cref="Hub.UnhandledException"/>, or standard error without a handler. A task killed with
 /// <see cref="GreenletExit"/> counts as successful; its value is the exit exception.</para>
+/// <para>Unlike gevent's <c>bool(g)</c>, which is true as soon as a greenlet is scheduled, <see cref="Greenlet.IsActive"/>
+/// keeps greenlet's meaning: started and not dead. A scheduled task that has not run yet is <see cref="Greenlet.IsStarted"/>
+/// false and <see cref="IsReady"/> false.</para>
 /// <para>A task belongs to the tree of the thread that created it: use it from that tree only, except
 /// <see cref="AsTask"/> and the read-only properties, which are safe from any thread.</para>
 /// </remarks>
