@@ -5,7 +5,7 @@ namespace Greenlets.Tests;
 public class GreenTimeoutTests
 {
     [Fact]
-    public void Using_BlockWaitsTooLong_RaisesGreenTimeoutExceptionWithSource()
+    public void Using_BlockWaitsTooLong_RaisesGreenTimeoutExceptionWithItsTimeout()
     {
         OnThread.Run(() =>
         {
@@ -18,7 +18,7 @@ public class GreenTimeoutTests
                     Hub.Sleep(TimeSpan.FromSeconds(30));
                 }
             });
-            Assert.Same(timeout, e.Source);
+            Assert.Same(timeout, e.Timeout);
             Assert.True(timeout!.HasFired);
             Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(10));
         });
@@ -68,7 +68,7 @@ public class GreenTimeoutTests
     }
 
     [Fact]
-    public void Nested_OuterExpiresFirst_InnerSeesOuterSource()
+    public void Nested_OuterExpiresFirst_InnerSeesOuterTimeout()
     {
         // gevent test_nested_timeout: each timeout checks whether it is its own.
         OnThread.Run(() =>
@@ -82,7 +82,7 @@ public class GreenTimeoutTests
                 {
                     Hub.Sleep(TimeSpan.FromSeconds(30));
                 }
-                catch (GreenTimeoutException e) when (e.Source != inner)
+                catch (GreenTimeoutException e) when (e.Timeout != inner)
                 {
                     seen = e;
                 }
@@ -92,7 +92,7 @@ public class GreenTimeoutTests
                 outer.Dispose();
             }
 
-            Assert.Same(outer, seen!.Source);
+            Assert.Same(outer, seen!.Timeout);
         });
     }
 

@@ -9,7 +9,7 @@ namespace Greenlets;
 /// its time limit, the hub raises <see cref="GreenTimeoutException"/> (or the given exception) in the
 /// greenlet that created the timeout, at its pending wait. Disposing cancels it. A block that never waits
 /// cooperatively cannot be interrupted.</para>
-/// <para>Nested timeouts: catch with <c>when (e.Source == myTimeout)</c> to handle only your own.</para>
+/// <para>Nested timeouts: catch with <c>when (e.Timeout == myTimeout)</c> to handle only your own.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenTimeout : IDisposable
@@ -24,7 +24,7 @@ public sealed class GreenTimeout : IDisposable
     /// <summary>Starts a timeout for the running greenlet.</summary>
     /// <param name="timeout">The time limit; <see cref="Timeout.InfiniteTimeSpan"/> never fires.</param>
     /// <param name="exception">The exception to raise, or null for a <see cref="GreenTimeoutException"/> whose
-    /// <see cref="GreenTimeoutException.Source"/> is this timeout.</param>
+    /// <see cref="GreenTimeoutException.Timeout"/> is this timeout.</param>
     public GreenTimeout(TimeSpan timeout, Exception? exception = null)
     {
         Duration = timeout;

@@ -31,10 +31,10 @@ public class GreenTimeoutException : TimeoutException
     internal GreenTimeoutException(GreenTimeout source)
         : base($"{source.Duration.TotalSeconds:0.###} seconds")
     {
-        Source = source;
+        Timeout = source;
     }
 
     /// <summary>Gets the <see cref="GreenTimeout"/> that raised this exception, or null; nested timeouts check
-    /// <c>e.Source == myTimeout</c> to tell their own expiry from an outer one.</summary>
-    public new GreenTimeout? Source { get; }
+    /// <c>e.Timeout == myTimeout</c> to tell their own expiry from an outer one.</summary>
+    public GreenTimeout? Timeout { get; }
 }
