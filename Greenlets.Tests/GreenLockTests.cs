@@ -69,4 +69,21 @@ public class GreenLockTests
             Assert.False(l.Acquire(TimeSpan.Zero));
         });
     }
+
+    [Fact]
+    public void Acquire_KilledAfterLockHandedOver_LockPassesOn()
+    {
+        OnThread.Run(() =>
+        {
+            var l = new GreenLock();
+            l.Acquire();
+            GreenTask first = Hub.Spawn(() => l.Acquire());
+            GreenTask<bool> second = Hub.Spawn(() => l.Acquire());
+            Hub.Sleep(0);
+            first.Kill(block: false);
+            l.Release();
+            Assert.True(second.Get());
+            Assert.True(l.IsLocked);
+        });
+    }
 }

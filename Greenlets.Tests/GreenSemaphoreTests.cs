@@ -88,4 +88,19 @@ public class GreenSemaphoreTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new GreenSemaphore(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new GreenSemaphore(2, 1));
     }
+
+    [Fact]
+    public void Acquire_KilledAfterPermitHandedOver_PermitIsReturned()
+    {
+        OnThread.Run(() =>
+        {
+            var s = new GreenSemaphore(0);
+            GreenTask waiter = Hub.Spawn(() => s.Acquire());
+            Hub.Sleep(0);
+            waiter.Kill(block: false); // scheduled before the hand-over resumes the waiter
+            s.Release();
+            waiter.Join();
+            Assert.Equal(1, s.CurrentCount);
+        });
+    }
 }

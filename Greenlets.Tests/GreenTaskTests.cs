@@ -389,4 +389,23 @@ public class GreenTaskTests
             Assert.Equal("<GreenTask \"t1\" successful>", task.ToString());
         });
     }
+
+    [Fact]
+    public void Kill_Self_RaisesAtOnceAndCountsAsSuccess()
+    {
+        OnThread.Run(() =>
+        {
+            bool after = false;
+            GreenTask? self = null;
+            self = Hub.Spawn(() =>
+            {
+                self!.Kill();
+                after = true;
+            });
+            self.Join();
+            Assert.False(after);
+            Assert.True(self.IsSuccessful);
+            Assert.IsType<GreenletExit>(self.Value);
+        });
+    }
 }
