@@ -6,7 +6,9 @@ namespace Greenlets;
 /// <summary>A flag greenlets can wait on cooperatively: gevent's <c>Event</c>.</summary>
 /// <remarks><see cref="Set"/> wakes every waiter through the hub: they resume, in the order they started waiting, when
 /// the setter next waits. <see cref="Set"/> and <see cref="Clear"/> may be called from any thread; waiting happens in
-/// a greenlet tree.</remarks>
+/// a greenlet tree. A setter on another thread does not keep the hub alive: if nothing else can wake the tree, a
+/// waiter gets <see cref="HubLoopExitException"/>, so wait with a timeout (or on a <see cref="Task"/> with
+/// <see cref="Hub.Wait(Task)"/>) for cross-thread signals.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenEvent
 {

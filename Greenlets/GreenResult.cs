@@ -7,7 +7,8 @@ namespace Greenlets;
 /// <summary>A value or an exception that greenlets can wait for: gevent's <c>AsyncResult</c>.</summary>
 /// <typeparam name="T">The value type.</typeparam>
 /// <remarks><see cref="Set"/> and <see cref="SetException"/> may be called from any thread; waiters resume through
-/// their hub. Setting again replaces the outcome.</remarks>
+/// their hub. Setting again replaces the outcome. A setter on another thread does not keep the hub alive: wait with
+/// a timeout for cross-thread results, or the waiter may get <see cref="HubLoopExitException"/> first.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenResult<T>
 {
