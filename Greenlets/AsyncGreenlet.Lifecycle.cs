@@ -13,8 +13,18 @@ public partial class AsyncGreenlet
     private static readonly ContextCallback StartInContext = static state => ((AsyncGreenlet)state!).InvokeRun();
 
     private ValueTask<object?> _runTask;
-    private int _finished;
-    private int _watched;
+    // _life: Finished once the body's outcome is taken, Watched once a completion callback is registered on it.
+    private const int Finished = 1;
+    private const int Watched = 2;
+    private int _life;
+
+    /// <summary>Gets or sets the context captured at construction. Kept in the continuation-state slot, which a pending
+    /// greenlet does not use yet: a smaller greenlet, for a million of them.</summary>
+    private ExecutionContext? StartContext
+    {
+        get => _continuationState as ExecutionContext;
+        set => _continuationState = value;
+    }
 
     /// <summary>Runs this greenlet until it switches, waits on something else, or finishes: starts its body or resumes its switch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -36,7 +46,7 @@ public partial class AsyncGreenlet
     /// </summary>
     internal AsyncGreenlet? AfterStep()
     {
-        if (_tree!.Main == this || _state == GreenletState.Dead || Volatile.Read(ref _finished) != 0)
+        if (_tree!.Main == this || _state == GreenletState.Dead || (Volatile.Read(ref _life) & Finished) != 0)
         {
             return null;
         }
@@ -46,7 +56,7 @@ public partial class AsyncGreenlet
             return Finish();
         }
 
-        if (Interlocked.Exchange(ref _watched, 1) == 0)
+        if ((Interlocked.Or(ref _life, Watched) & Watched) == 0)
         {
             // The body now continues wherever the awaited work completes, outside any trampoline; when it finishes there,
             // the death runs a trampoline on that thread.
@@ -62,13 +72,13 @@ public partial class AsyncGreenlet
         {
             // The tracer threw on the way in: the greenlet dies without running its body.
             _run = null;
-            _context = null;
+            StartContext = null;
             _runTask = ValueTask.FromException<object?>(error.SourceException);
             return;
         }
 
-        ExecutionContext context = _tree!.InnerContext(_context);
-        _context = null;
+        ExecutionContext context = _tree!.InnerContext(StartContext);
+        StartContext = null;
         if (ExecutionContext.Capture() == context)
         {
             InvokeRun();
@@ -113,7 +123,7 @@ public partial class AsyncGreenlet
     /// <summary>Takes the body's outcome exactly once and dies with it.</summary>
     private AsyncGreenlet? Finish()
     {
-        if (Interlocked.Exchange(ref _finished, 1) != 0)
+        if ((Interlocked.Or(ref _life, Finished) & Finished) != 0)
         {
             return null;
         }

@@ -257,7 +257,7 @@ public partial class AsyncGreenlet
                     tree.Trace(traceEvent, origin, target, ref value, ref error);
                     target._state = GreenletState.Dead;
                     target._run = null;
-                    target._context = null;
+                    target.StartContext = null;
                     if (error!.SourceException is GreenletExit exit)
                     {
                         value = exit;

@@ -46,7 +46,6 @@ public partial class AsyncGreenlet
     private AsyncGreenlet? _parent;
     private AsyncTree? _tree;
     private string? _name;
-    private ExecutionContext? _context;
     private volatile GreenletState _state;
 
     /// <summary>Creates an async greenlet that runs <paramref name="run"/> when first switched into.</summary>
@@ -57,7 +56,7 @@ public partial class AsyncGreenlet
     {
         _run = run;
         _parent = parent ?? Current;
-        _context = ExecutionContext.Capture();
+        StartContext = ExecutionContext.Capture();
     }
 
     /// <summary>Creates the main greenlet of a new tree.</summary>

@@ -26,7 +26,7 @@ public sealed class AsyncMemorySuspendedWorkload : ICompareWorkload
         }
 
         long after = GC.GetTotalMemory(forceFullCollection: true);
-        double perGreenlet = (after - before - ((long)IntPtr.Size * Count)) / (double)Count;
+        double perGreenlet = (after - before) / (double)Count;
 
         // Every one is alive and resumable: finish them all.
         foreach (AsyncGreenlet g in live)
