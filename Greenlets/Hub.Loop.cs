@@ -416,6 +416,12 @@ public sealed partial class Hub
             text.Append("\n\tWaiting: ").Append(waiting);
         }
 
+        text.Append("\n\tLive greenlets of this thread:");
+        foreach (string line in Dump().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            text.Append("\n\t\t").Append(line);
+        }
+
         return text.ToString();
     }
 }

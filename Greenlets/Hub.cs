@@ -31,6 +31,7 @@ public sealed partial class Hub : Greenlet
     {
         _tree = tree;
         Name = "hub";
+        HubRegistry.Add(this);
     }
 
     /// <summary>Raised, in this hub's tree, for an error nobody observes: a failed <see cref="GreenTask"/> with no link,

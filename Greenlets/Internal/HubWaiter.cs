@@ -11,6 +11,7 @@ internal sealed class HubWaiter
         Hub = hub;
         Greenlet = greenlet;
         What = what;
+        greenlet.Core.WaitReason = what;
     }
 
     public Hub Hub { get; }
@@ -30,7 +31,18 @@ internal sealed class HubWaiter
     public bool TimedOut { get; private set; }
 
     /// <summary>Gets or sets whether the wait is over (returned or abandoned by an exception): later wakes do nothing.</summary>
-    public bool IsDone { get; set; }
+    public bool IsDone
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value && Greenlet.Core.WaitReason == What)
+            {
+                Greenlet.Core.WaitReason = null;
+            }
+        }
+    }
 
     /// <summary>Gets or sets an item carried with the waiter (a queue putter's item).</summary>
     public object? Item { get; set; }
@@ -52,6 +64,11 @@ internal sealed class HubWaiter
 
         IsWoken = true;
         Value = value;
+        if (Greenlet.Core.WaitReason == What)
+        {
+            Greenlet.Core.WaitReason = null;
+        }
+
         Hub.EnqueueReady(this);
         return true;
     }
