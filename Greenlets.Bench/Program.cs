@@ -1,8 +1,11 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using Greenlets.Bench;
 using Greenlets.Bench.Compare;
+using Greenlets.Bench.Soak;
 
-// `--compare` runs the side-by-side workloads (see compare.sh); anything else goes to BenchmarkDotNet.
+// `--compare` runs the side-by-side workloads (see compare.sh); `--soak MINUTES` the soak run (soak.sh);
+// anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "--compare")
 {
     CompareRunner.Run(args[1..]);
@@ -11,7 +14,14 @@ if (args.Length > 0 && args[0] == "--compare")
 
 if (args.Length == 2 && args[0] == MemorySuspendedWorkload.ChildArgument)
 {
-    MemorySuspendedWorkload.RunChild(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+    MemorySuspendedWorkload.RunChild(int.Parse(args[1], CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--soak")
+{
+    double minutes = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+    SoakRunner.Run(TimeSpan.FromMinutes(minutes));
     return;
 }
 

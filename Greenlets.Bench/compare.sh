@@ -26,9 +26,14 @@ echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d:
   "dotnet $(dotnet --version), $("$py" --version 2>&1), greenlet $("$py" -c 'import greenlet; print(greenlet.__version__)')," \
   "gevent $("$py" -c 'import gevent; print(gevent.__version__)'), $(date -u '+%Y-%m-%d %H:%M UTC')" >&2
 
+# Every script that speaks the protocol prints name<TAB>value<TAB>unit lines; one that does not (a server that needs a
+# port, say) fails at once or prints nothing usable, and is skipped with a warning.
 for script in "$here"/compare-py/*.py; do
   echo "== python: $(basename "$script")" >&2
-  "$py" "$script" "$@" | tee -a "$work/python.tsv" >&2
+  if ! timeout 900 "$py" "$script" "$@" >"$work/one.tsv" 2>"$work/one.err"; then
+    echo "   (skipped: $(tail -n 1 "$work/one.err"))" >&2
+  fi
+  grep -P '^[A-Za-z0-9_]+\t[-0-9.eE+]+\t' "$work/one.tsv" | tee -a "$work/python.tsv" >&2 || true
 done
 
 echo "== greenlets: dotnet run -c Release -- --compare" >&2

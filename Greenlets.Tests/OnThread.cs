@@ -34,7 +34,7 @@ internal static class OnThread
     public static T Run<T>(Func<T> body)
     {
         T result = default!;
-        Run(() => result = body());
+        Run((Action)(() => result = body()));
         return result;
     }
 }

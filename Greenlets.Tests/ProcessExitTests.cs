@@ -63,6 +63,7 @@ public sealed class ProcessExitTests
         var (code, output, exitDelay) = RunChild("exit-while-suspended");
         Assert.Equal(0, code);
         Assert.Contains("suspended: 50", output, StringComparison.Ordinal);
+        Assert.Contains("hub: later ready=False, parked=Suspended, sleeping=Suspended", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", output, StringComparison.Ordinal);
 
         // Parked fiber threads are background threads: the exit does not wait for them. (Measured ~0.05 s; the bound

@@ -78,7 +78,8 @@ public partial class Greenlet
     /// <summary>Kills a suspended greenlet that nothing references any more, on its own tree (G1, G7).</summary>
     ~Greenlet()
     {
-        if (Core.State == GreenletState.Suspended && !Core.IsMain && Core.Tree is { } tree)
+        // Core is null when a subclass constructor argument threw before this class's constructor ran.
+        if (Core is { State: GreenletState.Suspended, IsMain: false, Tree: { } tree })
         {
             tree.Doom(this);
         }

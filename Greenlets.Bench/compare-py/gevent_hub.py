@@ -1,0 +1,67 @@
+"""gevent twin of Greenlets.Bench/Compare/HubCompareWorkloads.cs.
+
+Prints name<TAB>median<TAB>unit lines: hub_sleep0_2, hub_sleep0_1000 (ns per sleep(0)) and spawn_join_10000
+(ns per greenlet), hub_timer_lateness_1ms (ns a 1 ms sleep wakes late). Run with Debian's python3 and python3-gevent:  /usr/bin/python3 gevent_hub.py
+"""
+import statistics
+import sys
+import time
+
+import gevent
+from gevent.event import Event
+
+REPEATS = 5
+
+
+def sleep0(greenlets, rounds):
+    go = Event()
+
+    def worker():
+        go.wait()
+        for _ in range(rounds):
+            gevent.sleep(0)
+
+    tasks = [gevent.spawn(worker) for _ in range(greenlets)]
+    gevent.sleep(0)
+    start = time.perf_counter()
+    go.set()
+    gevent.joinall(tasks)
+    return (time.perf_counter() - start) / (greenlets * rounds) * 1e9
+
+
+def spawn_join(count):
+    def nothing():
+        pass
+
+    start = time.perf_counter()
+    tasks = [gevent.spawn(nothing) for _ in range(count)]
+    gevent.joinall(tasks)
+    return (time.perf_counter() - start) / count * 1e9
+
+
+def timer_lateness(sleeps=200):
+    gevent.sleep(0.001)
+    start = time.perf_counter()
+    for _ in range(sleeps):
+        gevent.sleep(0.001)
+    return ((time.perf_counter() - start) / sleeps - 0.001) * 1e9
+
+
+WORKLOADS = {
+    "hub_sleep0_2": lambda: (sleep0(2, 2000), sleep0(2, 20000))[1],
+    "hub_sleep0_1000": lambda: (sleep0(1000, 2), sleep0(1000, 20))[1],
+    "spawn_join_10000": lambda: (spawn_join(1000), spawn_join(10000))[1],
+    "hub_timer_lateness_1ms": timer_lateness,
+}
+
+
+def main(names):
+    for name, measure in WORKLOADS.items():
+        if names and name not in names:
+            continue
+        median = statistics.median(measure() for _ in range(REPEATS))
+        print(f"{name}\t{median:.3f}\tns/op")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,61 @@
+using System.Runtime.CompilerServices;
+
+namespace Greenlets.Tests;
+
+/// <summary>The greenlet rules run against <see cref="AsyncGreenlet"/>, each test in a fresh async flow (its own tree).</summary>
+public sealed class AsyncGreenletContractTests : GreenletContractTests
+{
+    private static readonly ConditionalWeakTable<AsyncGreenlet, Handle> Handles = [];
+
+    protected override IGreenletHandle Current => Wrap(AsyncGreenlet.Current);
+
+    protected override bool IsTracing => AsyncGreenlet.GetTrace() is not null;
+
+    protected override void RunMain(Func<Task> body) => AsyncTestFlow.Run(body);
+
+    protected override IGreenletHandle Create(Func<object?, Task<object?>> run, IGreenletHandle? parent = null) =>
+        Wrap(new AsyncGreenlet(arg => new ValueTask<object?>(run(arg)), Unwrap(parent)));
+
+    protected override IGreenletHandle CreateWithoutRun(IGreenletHandle? parent = null) =>
+        Wrap(new AsyncGreenlet(null!, Unwrap(parent)));
+
+    protected override void SetTrace(Action<GreenletTraceEvent, IGreenletHandle, IGreenletHandle>? tracer) =>
+        AsyncGreenlet.SetTrace(tracer is null ? null : (e, o, t) => tracer(e, Wrap(o), Wrap(t)));
+
+    private static Handle Wrap(AsyncGreenlet greenlet) => Handles.GetValue(greenlet, g => new Handle(g));
+
+    private static AsyncGreenlet? Unwrap(IGreenletHandle? handle) => ((Handle?)handle)?.Greenlet;
+
+    private sealed class Handle(AsyncGreenlet greenlet) : IGreenletHandle
+    {
+        public AsyncGreenlet Greenlet { get; } = greenlet;
+
+        public string Name
+        {
+            get => Greenlet.Name;
+            set => Greenlet.Name = value;
+        }
+
+        public IGreenletHandle? Parent
+        {
+            get => Greenlet.Parent is { } p ? Wrap(p) : null;
+            set => Greenlet.Parent = Unwrap(value)!;
+        }
+
+        public GreenletState State => Greenlet.State;
+
+        public bool IsStarted => Greenlet.IsStarted;
+
+        public bool IsActive => Greenlet.IsActive;
+
+        public bool IsDead => Greenlet.IsDead;
+
+        public bool IsMain => Greenlet.IsMain;
+
+        public async Task<object?> Switch(object? value = null) => await Greenlet.SwitchAsync(value);
+
+        public async Task<object?> Throw(Exception? exception = null) => await Greenlet.ThrowAsync(exception);
+
+        public override string ToString() => Greenlet.ToString();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+
+namespace Greenlets.Tests;
+
+/// <summary>The greenlet rules run against <see cref="Greenlet"/> (thread fibers), each test on its own thread's tree.</summary>
+public sealed class ThreadGreenletContractTests : GreenletContractTests
+{
+    private static readonly ConditionalWeakTable<Greenlet, Handle> Handles = [];
+
+    protected override IGreenletHandle Current => Wrap(Greenlet.Current);
+
+    protected override bool IsTracing => Greenlet.GetTrace() is not null;
+
+    protected override void RunMain(Func<Task> body) => OnThread.Run(() => body().GetAwaiter().GetResult());
+
+    protected override IGreenletHandle Create(Func<object?, Task<object?>> run, IGreenletHandle? parent = null) =>
+        Wrap(new Greenlet(arg => run(arg).GetAwaiter().GetResult(), Unwrap(parent)));
+
+    protected override IGreenletHandle CreateWithoutRun(IGreenletHandle? parent = null) =>
+        Wrap(new Greenlet((Func<object?, object?>)null!, Unwrap(parent)));
+
+    protected override void SetTrace(Action<GreenletTraceEvent, IGreenletHandle, IGreenletHandle>? tracer) =>
+        Greenlet.SetTrace(tracer is null ? null : (e, o, t) => tracer(e, Wrap(o), Wrap(t)));
+
+    private static Handle Wrap(Greenlet greenlet) => Handles.GetValue(greenlet, g => new Handle(g));
+
+    private static Greenlet? Unwrap(IGreenletHandle? handle) => ((Handle?)handle)?.Greenlet;
+
+    private static Task<object?> Complete(Func<object?> operation)
+    {
+        try
+        {
+            return Task.FromResult(operation());
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<object?>(e);
+        }
+    }
+
+    private sealed class Handle(Greenlet greenlet) : IGreenletHandle
+    {
+        public Greenlet Greenlet { get; } = greenlet;
+
+        public string Name
+        {
+            get => Greenlet.Name;
+            set => Greenlet.Name = value;
+        }
+
+        public IGreenletHandle? Parent
+        {
+            get => Greenlet.Parent is { } p ? Wrap(p) : null;
+            set => Greenlet.Parent = Unwrap(value)!;
+        }
+
+        public GreenletState State => Greenlet.State;
+
+        public bool IsStarted => Greenlet.IsStarted;
+
+        public bool IsActive => Greenlet.IsActive;
+
+        public bool IsDead => Greenlet.IsDead;
+
+        public bool IsMain => Greenlet.IsMain;
+
+        public Task<object?> Switch(object? value = null) => Complete(() => Greenlet.Switch(value));
+
+        public Task<object?> Throw(Exception? exception = null) => Complete(() => Greenlet.Throw(exception));
+
+        public override string ToString() => Greenlet.ToString();
+    }
+}

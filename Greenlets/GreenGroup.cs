@@ -1,0 +1,164 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+/// <summary>A set of tasks that drops members as they finish: gevent's <c>Group</c>.</summary>
+/// <remarks>Use a group from one tree only.</remarks>
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
+public class GreenGroup : IEnumerable<GreenTask>
+{
+    private readonly HashSet<GreenTask> _tasks = [];
+    private readonly WaitList _joiners = new();
+    private readonly Action<GreenTask> _onFinished;
+
+    /// <summary>Creates an empty group.</summary>
+    public GreenGroup()
+    {
+        _onFinished = OnFinished;
+    }
+
+    /// <summary>Gets the number of unfinished members.</summary>
+    public int Count => _tasks.Count;
+
+    /// <summary>Creates a task for <paramref name="a"/>, adds it and schedules it.</summary>
+    /// <param name="a">The body.</param>
+    /// <returns>The task.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
+    /// <exception cref="HubLoopExitException">A full pool never frees a slot.</exception>
+    public GreenTask Spawn(Action a)
+    {
+        var task = new GreenTask(a);
+        Add(task);
+        task.Start();
+        return task;
+    }
+
+    /// <summary>Creates a task for <paramref name="f"/>, adds it and schedules it.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="f">The body.</param>
+    /// <returns>The task.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="f"/> is null.</exception>
+    /// <exception cref="HubLoopExitException">A full pool never frees a slot.</exception>
+    public GreenTask<T> Spawn<T>(Func<T> f)
+    {
+        var task = new GreenTask<T>(f);
+        Add(task);
+        task.Start();
+        return task;
+    }
+
+    /// <summary>Adds a task; it leaves the group when it finishes.</summary>
+    /// <param name="t">The task.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="t"/> is null.</exception>
+    public void Add(GreenTask t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        if (_tasks.Contains(t))
+        {
+            return;
+        }
+
+        AcquireSlot();
+        _tasks.Add(t);
+        t.AddRawLink(_onFinished);
+    }
+
+    /// <summary>Removes a task without killing it.</summary>
+    /// <param name="t">The task.</param>
+    public void Discard(GreenTask t)
+    {
+        if (t is not null && _tasks.Remove(t))
+        {
+            t.RemoveRawLink(_onFinished);
+            ReleaseSlot();
+            if (_tasks.Count == 0)
+            {
+                _joiners.WakeAll(null);
+            }
+        }
+    }
+
+    /// <summary>Gets whether <paramref name="t"/> is an unfinished member.</summary>
+    /// <param name="t">The task.</param>
+    /// <returns>True when it is a member.</returns>
+    public bool Contains(GreenTask t) => _tasks.Contains(t);
+
+    /// <summary>Waits cooperatively until the group is empty.</summary>
+    /// <param name="timeout">The longest wait, or null for no limit.</param>
+    /// <param name="throwOnError">Whether to rethrow the first failure of a member while waiting.</param>
+    /// <returns>True when the group became empty; false when the timeout passed first.</returns>
+    /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
+    /// <exception cref="HubLoopExitException">Nothing could ever finish the members.</exception>
+    /// <exception cref="Exception">With <paramref name="throwOnError"/>, a member's failure.</exception>
+    public bool Join(TimeSpan? timeout = null, bool throwOnError = false)
+    {
+        long deadline = timeout is { } t && t != Timeout.InfiniteTimeSpan ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
+        while (_tasks.Count > 0)
+        {
+            Hub hub = Hub.Current;
+            var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenGroup.Join");
+            LinkedListNode<HubWaiter> node = _joiners.Add(waiter);
+            bool woken;
+            try
+            {
+                TimeSpan? remaining = deadline == long.MaxValue ? null : TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64));
+                woken = hub.Block(waiter, remaining);
+            }
+            finally
+            {
+                _joiners.Remove(node);
+            }
+
+            if (!woken)
+            {
+                return _tasks.Count == 0;
+            }
+
+            if (throwOnError && waiter.Value is GreenTask { Exception: { } error })
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Kills every member (see <see cref="Hub.KillAll"/>).</summary>
+    /// <param name="e">The exception, or null for <see cref="GreenletExit"/>.</param>
+    /// <param name="block">Whether to wait until they finished.</param>
+    /// <param name="timeout">The longest wait when blocking, or null for no limit.</param>
+    /// <exception cref="GreenTimeoutException">Blocking, the timeout passed before every member finished.</exception>
+    public void Kill(Exception? e = null, bool block = true, TimeSpan? timeout = null) => Hub.KillAll([.. _tasks], e, block, timeout);
+
+    /// <summary>Returns an enumerator over a snapshot of the members.</summary>
+    /// <returns>The enumerator.</returns>
+    public IEnumerator<GreenTask> GetEnumerator() => ((IEnumerable<GreenTask>)[.. _tasks]).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal virtual string DebuggerDisplay => $"GreenGroup Count={Count}";
+
+    /// <summary>Takes a slot before a task joins (a pool waits here).</summary>
+    internal virtual void AcquireSlot()
+    {
+    }
+
+    /// <summary>Frees the slot of a task that left.</summary>
+    internal virtual void ReleaseSlot()
+    {
+    }
+
+    private void OnFinished(GreenTask task)
+    {
+        if (!task.IsSuccessful && _joiners.Count > 0)
+        {
+            _joiners.WakeAll(task);
+        }
+
+        Discard(task);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Threading;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+/// <summary>A re-entrant lock owned by a greenlet, waited on cooperatively (FIFO): gevent's <c>RLock</c>.</summary>
+/// <remarks>Unlike a C# <c>lock</c>, holding it across a cooperative wait is fine: other greenlets wait for it in the
+/// hub instead of deadlocking the tree. Use it from one tree only.</remarks>
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
+public sealed class GreenLock
+{
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenLock IsLocked={IsLocked} owner={_owner?.Name ?? "(none)"} depth={_depth}";
+
+    private readonly WaitList _waiters = new();
+    private Greenlet? _owner;
+    private int _depth;
+
+    /// <summary>Gets whether some greenlet holds the lock.</summary>
+    public bool IsLocked => _owner is not null;
+
+    /// <summary>Takes the lock (again, if the running greenlet holds it), waiting cooperatively until it is free.</summary>
+    /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <returns>True when the lock was taken; false when the timeout passed first.</returns>
+    /// <exception cref="InvalidOperationException">Called from the hub itself while another greenlet holds the lock.</exception>
+    /// <exception cref="HubLoopExitException">Nothing could ever release the lock.</exception>
+    public bool Acquire(TimeSpan? timeout = null)
+    {
+        Greenlet current = Greenlet.Current;
+        if (_owner is null || _owner == current)
+        {
+            _owner = current;
+            _depth++;
+            return true;
+        }
+
+        if (timeout == TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        Hub hub = Hub.Current;
+        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenLock.Acquire");
+        LinkedListNode<HubWaiter> node = _waiters.Add(waiter);
+        bool acquired = false;
+        try
+        {
+            acquired = hub.Block(waiter, timeout);
+            return acquired;
+        }
+        finally
+        {
+            _waiters.Remove(node);
+            if (!acquired && _owner == current)
+            {
+                // Killed after the lock was handed over: pass it on.
+                Release();
+            }
+        }
+    }
+
+    /// <summary>Releases one level of the lock; the last release hands it to the first waiter.</summary>
+    /// <exception cref="SynchronizationLockException">The running greenlet does not hold the lock.</exception>
+    public void Release()
+    {
+        if (_owner != Greenlet.Current)
+        {
+            throw new SynchronizationLockException("Cannot release an un-acquired lock: the running greenlet does not own it.");
+        }
+
+        if (--_depth > 0)
+        {
+            return;
+        }
+
+        _owner = null;
+        if (_waiters.TakeFirst() is { } waiter)
+        {
+            _owner = waiter.Greenlet;
+            _depth = 1;
+            waiter.Wake(null);
+        }
+    }
+}

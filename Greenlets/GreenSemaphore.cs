@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+/// <summary>A counting semaphore greenlets wait on cooperatively, fair (FIFO): gevent's <c>Semaphore</c> / <c>BoundedSemaphore</c>.</summary>
+/// <remarks>A release while greenlets wait hands the permit straight to the first of them. Use it from one tree only.</remarks>
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
+public sealed class GreenSemaphore
+{
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenSemaphore CurrentCount={CurrentCount} waiters={_waiters.Count}";
+
+    private readonly WaitList _waiters = new();
+    private readonly int? _maxCount;
+    private int _count;
+
+    /// <summary>Creates a semaphore.</summary>
+    /// <param name="initialCount">The permits available at first.</param>
+    /// <param name="maxCount">The most permits there may be (gevent's <c>BoundedSemaphore</c>), or null for no bound.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialCount"/> is negative, or
+    /// <paramref name="maxCount"/> is less than it or than 1.</exception>
+    public GreenSemaphore(int initialCount, int? maxCount = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(initialCount);
+        if (maxCount is { } max)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, Math.Max(1, initialCount), nameof(maxCount));
+        }
+
+        _count = initialCount;
+        _maxCount = maxCount;
+    }
+
+    /// <summary>Gets the number of permits available now.</summary>
+    public int CurrentCount => _count;
+
+    /// <summary>Takes a permit, waiting cooperatively (FIFO) until one is free.</summary>
+    /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <returns>True when a permit was taken; false when the timeout passed first.</returns>
+    /// <exception cref="InvalidOperationException">Called from the hub itself while no permit is free.</exception>
+    /// <exception cref="HubLoopExitException">Nothing could ever release a permit.</exception>
+    public bool Acquire(TimeSpan? timeout = null)
+    {
+        if (_count > 0)
+        {
+            _count--;
+            return true;
+        }
+
+        if (timeout == TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        Hub hub = Hub.Current;
+        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenSemaphore.Acquire");
+        LinkedListNode<HubWaiter> node = _waiters.Add(waiter);
+        bool acquired = false;
+        try
+        {
+            acquired = hub.Block(waiter, timeout);
+            return acquired;
+        }
+        finally
+        {
+            _waiters.Remove(node);
+            if (!acquired && waiter.IsWoken && !waiter.TimedOut)
+            {
+                // Killed after the permit was handed over: give it back.
+                Release();
+            }
+        }
+    }
+
+    /// <summary>Returns a permit, handing it to the first waiter if any.</summary>
+    /// <exception cref="SemaphoreFullException">The semaphore is bounded and already holds its maximum count.</exception>
+    public void Release()
+    {
+        if (_waiters.TakeFirst() is { } waiter)
+        {
+            waiter.Wake(null);
+            return;
+        }
+
+        if (_count >= _maxCount)
+        {
+            throw new SemaphoreFullException("Semaphore released too many times.");
+        }
+
+        _count++;
+    }
+}

@@ -1,0 +1,335 @@
+using System.Runtime.ExceptionServices;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+/// <summary>A greenlet scheduled by the <see cref="Hub"/>, with a result: gevent's <c>Greenlet</c>.</summary>
+/// <remarks>
+/// <para>The parent is always the hub, so when the task finishes or fails, control goes back to the hub, never to the
+/// spawner. <see cref="Hub.Spawn(Action)"/> (or <see cref="Start"/>) only schedules it: it starts when the spawner
+/// waits, in FIFO order with the other ready greenlets.</para>
+/// <para>A failure is kept on the task and rethrown by <see cref="Get"/>. When the task fails and nobody observes it
+/// (no <see cref="Join"/> or <see cref="Get"/> waiting, no link, no <see cref="AsTask"/>), the failure is reported to
+/// <see cref="Hub.UnhandledException"/>, or standard error without a handler. A task killed with
+/// <see cref="GreenletExit"/> counts as successful; its value is the exit exception.</para>
+/// <para>Unlike gevent's <c>bool(g)</c>, which is true as soon as a greenlet is scheduled, <see cref="Greenlet.IsActive"/>
+/// keeps greenlet's meaning: started and not dead. A scheduled task that has not run yet is <see cref="Greenlet.IsStarted"/>
+/// false and <see cref="IsReady"/> false.</para>
+/// <para>A task belongs to the tree of the thread that created it: use it from that tree only, except
+/// <see cref="AsTask"/> and the read-only properties, which are safe from any thread.</para>
+/// </remarks>
+public partial class GreenTask : Greenlet
+{
+    private readonly Lock _sync = new();
+    private readonly Hub _hub;
+    private Func<object?>? _body;
+    private bool _scheduled;
+    private HubTimer? _startTimer;
+    private volatile bool _ready;
+    private object? _value;
+    private ExceptionDispatchInfo? _error;
+    private TaskCompletionSource<object?>? _completion;
+    private int _observers;
+
+    /// <summary>Creates a task for <paramref name="action"/> in the calling tree's hub; call <see cref="Start"/> to schedule it.</summary>
+    /// <param name="action">The body.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public GreenTask(Action action)
+        : this(Wrap(action))
+    {
+    }
+
+    private protected GreenTask(Func<object?>? body)
+        : base(Hub.Current)
+    {
+        // Validated here, not in the constructor arguments: an exception thrown before Greenlet's constructor ran would
+        // leave a finalizable greenlet without its core.
+        ArgumentNullException.ThrowIfNull(body);
+        _body = body;
+        _hub = (Hub)Parent!;
+    }
+
+    /// <summary>Gets whether the task has finished: returned, failed, or been killed.</summary>
+    public bool IsReady => _ready;
+
+    /// <summary>Gets whether the task finished without an error; a kill with <see cref="GreenletExit"/> counts as success.</summary>
+    public bool IsSuccessful => _ready && _error is null;
+
+    /// <summary>Gets the failure, or null (also null for a <see cref="GreenletExit"/> kill).</summary>
+    public Exception? Exception => _ready ? _error?.SourceException : null;
+
+    /// <summary>Gets the result: the body's return value, the <see cref="GreenletExit"/> of a kill, or null before then and on error.</summary>
+    public object? Value => _ready && _error is null ? _value : null;
+
+    /// <summary>Gets the hub that runs this task.</summary>
+    public Hub Hub => _hub;
+
+    /// <summary>Schedules the task to start; later calls do nothing.</summary>
+    public void Start()
+    {
+        if (_scheduled)
+        {
+            return;
+        }
+
+        _scheduled = true;
+        _hub.EnqueueReady(this);
+    }
+
+    /// <summary>Schedules the task to start after <paramref name="delay"/>; does nothing if it was already scheduled.</summary>
+    /// <param name="delay">How long to wait before starting.</param>
+    public void StartLater(TimeSpan delay)
+    {
+        if (_scheduled)
+        {
+            return;
+        }
+
+        _scheduled = true;
+        _startTimer = _hub.StartTimer(delay, StartNow);
+    }
+
+    /// <summary>Waits until the task finishes; true when it did, false when <paramref name="timeout"/> passed first.</summary>
+    /// <param name="timeout">The longest wait, or null (or <see cref="Timeout.InfiniteTimeSpan"/>) for no limit.</param>
+    /// <returns>Whether the task is ready. A failure is not rethrown: use <see cref="Get"/>.</returns>
+    /// <exception cref="InvalidOperationException">Called from the hub itself, or by the task on itself.</exception>
+    /// <exception cref="HubLoopExitException">Nothing could ever finish the task (thrown into the main greenlet).</exception>
+    public bool Join(TimeSpan? timeout = null)
+    {
+        if (_ready)
+        {
+            return true;
+        }
+
+        Greenlet current = _hub.CheckCanBlock();
+        if (current == this)
+        {
+            throw new InvalidOperationException("A greenlet cannot join itself.");
+        }
+
+        var waiter = new HubWaiter(_hub, current, "GreenTask.Join");
+        Action<GreenTask> link = _ => waiter.Wake(null);
+        _observers++;
+        AddRawLink(link);
+        try
+        {
+            _hub.Block(waiter, timeout);
+        }
+        finally
+        {
+            RemoveRawLink(link);
+            _observers--;
+        }
+
+        return _ready;
+    }
+
+    /// <summary>Waits for the task and returns its value, or rethrows its failure with the original stack trace.</summary>
+    /// <param name="timeout">The longest wait, or null for no limit.</param>
+    /// <returns>The value (the <see cref="GreenletExit"/> if it was killed).</returns>
+    /// <exception cref="GreenTimeoutException">The timeout passed before the task finished.</exception>
+    /// <exception cref="InvalidOperationException">Called from the hub itself, or by the task on itself.</exception>
+    /// <exception cref="HubLoopExitException">Nothing could ever finish the task.</exception>
+    /// <exception cref="Exception">The task's own failure.</exception>
+    public object? Get(TimeSpan? timeout = null)
+    {
+        _observers++;
+        try
+        {
+            if (!Join(timeout))
+            {
+                throw new GreenTimeoutException($"{Name} did not finish within {timeout}.");
+            }
+        }
+        finally
+        {
+            _observers--;
+        }
+
+        _error?.Throw();
+        return _value;
+    }
+
+    /// <summary>Kills the task: raises <paramref name="exception"/> in it from the hub; never raises itself.</summary>
+    /// <param name="exception">The exception, or null for a new <see cref="GreenletExit"/>.</param>
+    /// <param name="block">Whether to wait until the task has finished.</param>
+    /// <param name="timeout">The longest wait when blocking, or null for no limit.</param>
+    /// <remarks>A task killed before it first ran never runs; its links still fire. A ready task is left alone.
+    /// A task killing itself gets <paramref name="exception"/> raised at once.</remarks>
+    /// <exception cref="Exception"><paramref name="exception"/>, only when the task kills itself.</exception>
+    public void Kill(Exception? exception = null, bool block = true, TimeSpan? timeout = null)
+    {
+        if (_ready)
+        {
+            return;
+        }
+
+        exception ??= new GreenletExit();
+        if (Core.State == GreenletState.Pending)
+        {
+            KillBeforeStart(exception);
+            return;
+        }
+
+        Greenlet current = Greenlet.Current;
+        if (current == this)
+        {
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        _hub.Schedule(() =>
+        {
+            if (!_ready && Core.State == GreenletState.Suspended)
+            {
+                Throw(exception);
+            }
+        });
+        if (block && current != _hub)
+        {
+            Join(timeout);
+        }
+    }
+
+    /// <summary>Returns a task that completes (from any thread) when this greenlet task finishes, so async code can await it.</summary>
+    /// <returns>A task with the same outcome; a <see cref="GreenletExit"/> kill completes it successfully.</returns>
+    public Task AsTask() => Completion().Task;
+
+    /// <summary>Returns a description with the name and the outcome.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString() => $"<GreenTask \"{Name}\" {(IsReady ? (IsSuccessful ? "successful" : "failed") : State.ToString().ToLowerInvariant())}>";
+
+    /// <summary>Runs the body and records its outcome; the task then returns to the hub.</summary>
+    /// <param name="argument">Ignored.</param>
+    /// <returns>Always null: the outcome is kept on the task.</returns>
+    protected sealed override object? Run(object? argument)
+    {
+        Func<object?> body = _body!;
+        _body = null;
+        object? value = null;
+        ExceptionDispatchInfo? error = null;
+        try
+        {
+            value = body();
+        }
+        catch (GreenletExit exit)
+        {
+            value = exit;
+        }
+        catch (Exception e)
+        {
+            error = ExceptionDispatchInfo.Capture(e);
+        }
+
+        Complete(value, error);
+        return null;
+    }
+
+    /// <summary>Starts the task from the hub unless it was killed first.</summary>
+    internal void StartNow()
+    {
+        if (_ready || Core.State != GreenletState.Pending)
+        {
+            return;
+        }
+
+        try
+        {
+            Switch();
+        }
+        catch (InvalidOperationException e) when (Core.State == GreenletState.Pending)
+        {
+            // The fiber cap was reached: the task fails instead of running.
+            _body = null;
+            Complete(null, ExceptionDispatchInfo.Capture(e));
+        }
+    }
+
+    internal TaskCompletionSource<object?> Completion()
+    {
+        lock (_sync)
+        {
+            if (_completion is null)
+            {
+                _completion = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (_ready)
+                {
+                    SetCompletion();
+                }
+            }
+
+            return _completion;
+        }
+    }
+
+    private static Func<object?>? Wrap(Action action)
+    {
+        if (action is null)
+        {
+            return null;
+        }
+
+        return () =>
+        {
+            action();
+            return null;
+        };
+    }
+
+    private void KillBeforeStart(Exception exception)
+    {
+        _startTimer?.Cancel();
+        _body = null;
+
+        // T8: a throw into a pending greenlet kills it without running it. With the killer as its parent for that
+        // moment, the exception (a GreenletExit as a value) comes straight back to the killer, with no switch.
+        Parent = Greenlet.Current;
+        try
+        {
+            Throw(exception);
+        }
+        catch (Exception e) when (ReferenceEquals(e, exception))
+        {
+        }
+        finally
+        {
+            Parent = _hub;
+        }
+
+        Complete(exception is GreenletExit ? exception : null, exception is GreenletExit ? null : ExceptionDispatchInfo.Capture(exception));
+    }
+
+    private void Complete(object? value, ExceptionDispatchInfo? error)
+    {
+        _value = value;
+        _error = error;
+        bool observed;
+        lock (_sync)
+        {
+            _ready = true;
+            observed = _completion is not null;
+            if (_completion is not null)
+            {
+                SetCompletion();
+            }
+        }
+
+        observed |= _observers > 0 || HasUserLinks(error is null);
+        NotifyLinks();
+        if (error is not null && !observed)
+        {
+            _hub.ReportError(this, error.SourceException);
+        }
+    }
+
+    private void SetCompletion()
+    {
+        if (_error is { } error)
+        {
+            _completion!.TrySetException(error.SourceException);
+        }
+        else
+        {
+            _completion!.TrySetResult(_value);
+        }
+    }
+}

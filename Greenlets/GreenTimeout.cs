@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+/// <summary>Raises an exception in the greenlet that created it once a time limit passes: gevent's <c>Timeout</c>.</summary>
+/// <remarks>
+/// <para><c>using (new GreenTimeout(span)) { ... }</c>: if the block is still running (waiting cooperatively) after
+/// its time limit, the hub raises <see cref="GreenTimeoutException"/> (or the given exception) in the
+/// greenlet that created the timeout, at its pending wait. Disposing cancels it. A block that never waits
+/// cooperatively cannot be interrupted.</para>
+/// <para>Nested timeouts: catch with <c>when (e.Timeout == myTimeout)</c> to handle only your own.</para>
+/// </remarks>
+[DebuggerDisplay("{DebuggerDisplay,nq}")]
+public sealed class GreenTimeout : IDisposable
+{
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenTimeout {Duration} pending={IsPending} fired={HasFired}";
+
+    private readonly Greenlet _owner;
+    private readonly Exception _exception;
+    private HubTimer? _timer;
+
+    /// <summary>Starts a timeout for the running greenlet.</summary>
+    /// <param name="timeout">The time limit; <see cref="Timeout.InfiniteTimeSpan"/> never fires.</param>
+    /// <param name="exception">The exception to raise, or null for a <see cref="GreenTimeoutException"/> whose
+    /// <see cref="GreenTimeoutException.Timeout"/> is this timeout.</param>
+    public GreenTimeout(TimeSpan timeout, Exception? exception = null)
+    {
+        Duration = timeout;
+        _owner = Greenlet.Current;
+        _exception = exception ?? new GreenTimeoutException(this);
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            _timer = Hub.Current.StartTimer(timeout, Fire);
+        }
+    }
+
+    /// <summary>Gets the time limit.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <summary>Gets whether the timeout is still armed: not yet fired nor disposed.</summary>
+    public bool IsPending => _timer is { IsDone: false };
+
+    /// <summary>Gets whether the timeout fired.</summary>
+    public bool HasFired { get; private set; }
+
+    /// <summary>Cancels the timeout if it has not fired.</summary>
+    public void Dispose()
+    {
+        _timer?.Cancel();
+        _timer = null;
+    }
+
+    private void Fire()
+    {
+        _timer = null;
+        if (_owner.State != GreenletState.Suspended)
+        {
+            return;
+        }
+
+        HasFired = true;
+        _owner.Throw(_exception);
+    }
+}

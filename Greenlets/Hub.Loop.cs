@@ -1,0 +1,427 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+public sealed partial class Hub
+{
+    private static readonly object LoopExit = new();
+
+    private readonly Queue<object> _ready = new();
+    private readonly PriorityQueue<HubTimer, (long Due, long Sequence)> _timers = new();
+    private readonly ConcurrentQueue<Action> _external = new();
+    private readonly HubSignal _signal = new();
+    private readonly List<HubWaiter> _drainWaiters = [];
+    private long _timerSequence;
+    private int _liveTimers;
+    private int _keepAliveTimers;
+    private int _pendingTasks;
+    private int _waitingCount;
+    private HubWaiter? _waitingHead;
+    private Greenlet? _dispatching;
+
+    internal int ReadyCount => _ready.Count;
+
+    internal int TimerCount => _liveTimers;
+
+    internal int WaitingCount => _waitingCount;
+
+    /// <summary>Runs the loop: ready callbacks in FIFO order, due timers, task completions; sleeps when idle.</summary>
+    /// <param name="argument">Ignored.</param>
+    /// <returns>Never returns normally; a <see cref="GreenletExit"/> thrown into the hub ends it.</returns>
+    protected override object? Run(object? argument)
+    {
+        while (true)
+        {
+            DrainExternal();
+            RunDueTimers();
+            int count = _ready.Count;
+            for (int i = 0; i < count; i++)
+            {
+                if (!Dispatch(_ready.Dequeue()))
+                {
+                    return null;
+                }
+            }
+
+            if (_ready.Count > 0 || !_external.IsEmpty)
+            {
+                continue;
+            }
+
+            if (_keepAliveTimers == 0 && _pendingTasks == 0)
+            {
+                if (_drainWaiters.Count > 0)
+                {
+                    WakeDrainWaiters();
+                }
+                else if (!Dispatch(LoopExit))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            if (NextTimerDelay() is not { } delay)
+            {
+                _signal.Wait(null);
+            }
+            else if (delay > TimeSpan.Zero)
+            {
+                _signal.Wait(delay);
+            }
+        }
+    }
+
+    /// <summary>Adds a waiter or a greenlet to start to the end of the ready queue.</summary>
+    internal void EnqueueReady(object item) => _ready.Enqueue(item);
+
+    /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets.</summary>
+    internal void Schedule(Action callback) => _ready.Enqueue(callback);
+
+    /// <summary>Runs <paramref name="callback"/> in the hub; callable from any thread.</summary>
+    internal void Post(Action callback)
+    {
+        _external.Enqueue(callback);
+        _signal.Set();
+    }
+
+    /// <summary>Starts a timer whose callback runs in the hub after <paramref name="delay"/>.</summary>
+    internal HubTimer StartTimer(TimeSpan delay, Action callback, bool keepsAlive = true)
+    {
+        long ticks = delay <= TimeSpan.Zero ? 0 : (long)Math.Min(long.MaxValue / 4, delay.TotalSeconds * Stopwatch.Frequency);
+        var timer = new HubTimer(this, Stopwatch.GetTimestamp() + ticks, callback, keepsAlive);
+        _timers.Enqueue(timer, (timer.Due, _timerSequence++));
+        _liveTimers++;
+        if (keepsAlive)
+        {
+            _keepAliveTimers++;
+        }
+
+        return timer;
+    }
+
+    internal void CancelTimer(HubTimer timer)
+    {
+        if (timer.IsDone)
+        {
+            return;
+        }
+
+        timer.IsDone = true;
+        _liveTimers--;
+        if (timer.KeepsAlive)
+        {
+            _keepAliveTimers--;
+        }
+
+        if (_timers.Count > 1024 && _timers.Count > 2 * _liveTimers)
+        {
+            // Cancelled timers wait in the heap until due; rebuild it when they dominate (long timeouts cancelled early).
+            var live = _timers.UnorderedItems.Where(t => !t.Element.IsDone).ToList();
+            _timers.Clear();
+            _timers.EnqueueRange(live);
+        }
+    }
+
+    /// <summary>Returns the running greenlet, which must not be the hub.</summary>
+    internal Greenlet CheckCanBlock()
+    {
+        Greenlet current = Greenlet.Current;
+        if (current == this)
+        {
+            throw new InvalidOperationException("Impossible to call a blocking function in the hub (a hub callback or timer).");
+        }
+
+        return current;
+    }
+
+    /// <summary>Blocks the waiter's greenlet until woken or until <paramref name="timeout"/>; false when it timed out.</summary>
+    internal bool Block(HubWaiter waiter, TimeSpan? timeout)
+    {
+        HubTimer? timer = null;
+        if (timeout is { } span && span != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            timer = StartTimer(span, waiter.TimeOut);
+        }
+
+        try
+        {
+            Suspend(waiter, listed: true);
+        }
+        finally
+        {
+            timer?.Cancel();
+        }
+
+        return !waiter.TimedOut;
+    }
+
+    /// <summary>Switches to the hub until it resumes this waiter; a stray switch into the waiting greenlet throws.</summary>
+    internal void Suspend(HubWaiter waiter, bool listed)
+    {
+        if (listed)
+        {
+            Link(waiter);
+        }
+
+        try
+        {
+            object? value = Switch();
+            if (!ReferenceEquals(value, waiter))
+            {
+                throw new InvalidOperationException(
+                    $"Invalid switch into {waiter.Greenlet} while it waits in {waiter.What}: only the hub may resume a waiting greenlet (got {value ?? "null"}).");
+            }
+        }
+        finally
+        {
+            waiter.IsDone = true;
+            if (listed)
+            {
+                Unlink(waiter);
+            }
+        }
+    }
+
+    /// <summary>Waits until the loop has nothing left to do (true) or the timeout passes (false).</summary>
+    internal bool Drain(TimeSpan? timeout)
+    {
+        Greenlet current = CheckCanBlock();
+        var waiter = new HubWaiter(this, current, "Hub.WaitAll");
+        _drainWaiters.Add(waiter);
+        HubTimer? timer = null;
+        if (timeout is { } span && span != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            timer = StartTimer(span, waiter.TimeOut, keepsAlive: false);
+        }
+
+        try
+        {
+            Suspend(waiter, listed: false);
+        }
+        finally
+        {
+            timer?.Cancel();
+            _drainWaiters.Remove(waiter);
+        }
+
+        return !waiter.TimedOut;
+    }
+
+    /// <summary>Reports an error nobody observes, to <see cref="UnhandledException"/> or standard error.</summary>
+    internal void ReportError(Greenlet source, Exception exception)
+    {
+        EventHandler<GreenletExceptionEventArgs>? handler = UnhandledException;
+        if (handler is null)
+        {
+            Console.Error.WriteLine($"{source} failed with {exception.GetType().Name}: {exception}");
+            return;
+        }
+
+        try
+        {
+            handler(this, new GreenletExceptionEventArgs(source, exception));
+        }
+        catch (Exception e) when (e is not GreenletExit)
+        {
+            Console.Error.WriteLine($"The hub's UnhandledException handler failed: {e}");
+        }
+    }
+
+    private void WaitForTask(Task task)
+    {
+        Greenlet current = CheckCanBlock();
+        var waiter = new HubWaiter(this, current, "Hub.Wait(Task)");
+        _pendingTasks++;
+        try
+        {
+            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Post(() =>
+            {
+                if (!waiter.Wake(null))
+                {
+                    // The waiter was killed or timed out first: observe the exception so it is not reported as unobserved.
+                    _ = task.Exception;
+                }
+            }));
+            Suspend(waiter, listed: true);
+        }
+        finally
+        {
+            _pendingTasks--;
+        }
+    }
+
+    private bool Dispatch(object item)
+    {
+        try
+        {
+            switch (item)
+            {
+                case HubWaiter waiter:
+                    if (!waiter.IsDone)
+                    {
+                        _dispatching = waiter.Greenlet;
+                        waiter.Greenlet.Switch(waiter);
+                    }
+
+                    break;
+                case GreenTask task:
+                    _dispatching = task;
+                    task.StartNow();
+                    break;
+                case Action callback:
+                    _dispatching = this;
+                    callback();
+                    break;
+                default:
+                    _dispatching = Parent;
+                    Parent!.Throw(new HubLoopExitException(DescribeBlockedForever(), Waiting()));
+                    break;
+            }
+        }
+        catch (GreenletExit)
+        {
+            // Only a kill throws GreenletExit into the hub (an escaping one is a value, X1): the reaper unwinding an
+            // exited thread, or a user. It ends the hub; Hub.Current then makes a new one.
+            return false;
+        }
+        catch (Exception e)
+        {
+            ReportError(_dispatching ?? this, e);
+        }
+        finally
+        {
+            _dispatching = null;
+        }
+
+        return true;
+    }
+
+    private void DrainExternal()
+    {
+        while (_external.TryDequeue(out Action? callback))
+        {
+            _ready.Enqueue(callback);
+        }
+    }
+
+    private void RunDueTimers()
+    {
+        if (_timers.Count == 0)
+        {
+            return;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        while (_timers.TryPeek(out HubTimer? timer, out _) && (timer.IsDone || timer.Due <= now))
+        {
+            _timers.Dequeue();
+            if (!timer.IsDone)
+            {
+                CancelTimer(timer);
+                _ready.Enqueue(timer.Callback);
+            }
+        }
+    }
+
+    /// <summary>Returns how long until the next live timer is due (zero if due), or null without one.</summary>
+    private TimeSpan? NextTimerDelay()
+    {
+        while (_timers.TryPeek(out HubTimer? timer, out _))
+        {
+            if (timer.IsDone)
+            {
+                _timers.Dequeue();
+                continue;
+            }
+
+            long remaining = timer.Due - Stopwatch.GetTimestamp();
+            return remaining <= 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(0, remaining);
+        }
+
+        return null;
+    }
+
+    private void WakeDrainWaiters()
+    {
+        foreach (HubWaiter waiter in _drainWaiters.ToArray())
+        {
+            waiter.Wake(null);
+        }
+    }
+
+    private void Link(HubWaiter waiter)
+    {
+        waiter.Next = _waitingHead;
+        waiter.Previous = null;
+        if (_waitingHead is not null)
+        {
+            _waitingHead.Previous = waiter;
+        }
+
+        _waitingHead = waiter;
+        waiter.IsListed = true;
+        _waitingCount++;
+    }
+
+    private void Unlink(HubWaiter waiter)
+    {
+        if (!waiter.IsListed)
+        {
+            return;
+        }
+
+        if (waiter.Previous is not null)
+        {
+            waiter.Previous.Next = waiter.Next;
+        }
+        else
+        {
+            _waitingHead = waiter.Next;
+        }
+
+        if (waiter.Next is not null)
+        {
+            waiter.Next.Previous = waiter.Previous;
+        }
+
+        waiter.Previous = null;
+        waiter.Next = null;
+        waiter.IsListed = false;
+        _waitingCount--;
+    }
+
+    private List<string> Waiting()
+    {
+        List<string> list = [];
+        for (HubWaiter? w = _waitingHead; w is not null; w = w.Next)
+        {
+            list.Add($"{w.Greenlet} in {w.What}");
+        }
+
+        list.Reverse();
+        return list;
+    }
+
+    private string DescribeBlockedForever()
+    {
+        var text = new StringBuilder("This operation would block forever: nothing is ready, no timer is pending and no task can complete.");
+        text.Append("\n\tHub: ").Append(this);
+        foreach (string waiting in Waiting())
+        {
+            text.Append("\n\tWaiting: ").Append(waiting);
+        }
+
+        text.Append("\n\tLive greenlets of this thread:");
+        foreach (string line in Dump().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            text.Append("\n\t\t").Append(line);
+        }
+
+        return text.ToString();
+    }
+}

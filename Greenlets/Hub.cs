@@ -1,0 +1,179 @@
+using System.Runtime.CompilerServices;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+/// <summary>The cooperative scheduler of one thread's greenlet tree: gevent's hub.</summary>
+/// <remarks>
+/// <para>Each thread tree has one hub, created on first use; its parent is the tree's main greenlet. The hub owns a FIFO
+/// ready queue, timers and the completions of .NET tasks. A greenlet that waits (<see cref="Sleep(TimeSpan)"/>,
+/// <see cref="Wait(Task)"/>, a <c>Green*</c> primitive, a <c>GreenStream</c> read) switches to the hub, and the
+/// hub switches to whoever is ready. Only the hub switches into a waiting greenlet.</para>
+/// <para>While nothing is ready the hub blocks the tree on a futex until the next timer or a task completion: no
+/// polling. When the main greenlet waits and nothing could ever wake it, the hub throws
+/// <see cref="HubLoopExitException"/> into it; the hub stays usable.</para>
+/// <para>.NET cannot monkey patch blocking calls as gevent does: <see cref="Thread.Sleep(int)"/>, a synchronous socket
+/// read, <see cref="Task.Wait()"/> or a <c>lock</c> held across a wait block the whole tree. Use <see cref="Sleep(TimeSpan)"/>,
+/// <see cref="Wait(Task)"/>, <c>GreenStream</c> and the <c>Green*</c> primitives instead.</para>
+/// <para>A hub belongs to its tree: its greenlets and primitives must be used from that tree only.</para>
+/// </remarks>
+public sealed partial class Hub : Greenlet
+{
+    private static readonly ConditionalWeakTable<TreeState, Hub> Hubs = new();
+
+    [ThreadStatic]
+    private static Hub? cachedHub;
+
+    private readonly TreeState _tree;
+
+    private Hub(TreeState tree)
+        : base(tree.Main)
+    {
+        _tree = tree;
+        Name = "hub";
+        HubRegistry.Add(this);
+    }
+
+    /// <summary>Raised, in this hub's tree, for an error nobody observes: a failed <see cref="GreenTask"/> with no link,
+    /// joiner or <see cref="GreenTask.AsTask"/>, an exception escaping a link callback, or a raw greenlet whose parent is the hub.</summary>
+    /// <remarks>Without a handler the error is written to standard error, as gevent's <c>handle_error</c> prints it.
+    /// The handler runs on a greenlet of the tree and must not wait; an exception it throws is written to standard error.</remarks>
+    public event EventHandler<GreenletExceptionEventArgs>? UnhandledException;
+
+    /// <summary>Gets the hub of the calling thread's tree, creating it on first use.</summary>
+    public static new Hub Current
+    {
+        get
+        {
+            GreenletCore cur = GreenletCore.Ensure();
+            Hub? hub = cachedHub;
+            if (hub is not null && hub._tree == cur.Tree && hub.Core.State != GreenletState.Dead)
+            {
+                return hub;
+            }
+
+            return cachedHub = Lookup(cur.Tree!);
+        }
+    }
+
+    internal TreeState Tree => _tree;
+
+    /// <summary>Creates a <see cref="GreenTask"/> for <paramref name="action"/> and schedules it to start.</summary>
+    /// <param name="action">The body.</param>
+    /// <returns>The scheduled task; it starts when the spawner waits (spawn does not run anything at once).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public static GreenTask Spawn(Action action)
+    {
+        var task = new GreenTask(action);
+        task.Start();
+        return task;
+    }
+
+    /// <summary>Creates a <see cref="GreenTask{T}"/> for <paramref name="function"/> and schedules it to start.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="function">The body.</param>
+    /// <returns>The scheduled task.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is null.</exception>
+    public static GreenTask<T> Spawn<T>(Func<T> function)
+    {
+        var task = new GreenTask<T>(function);
+        task.Start();
+        return task;
+    }
+
+    /// <summary>Creates a <see cref="GreenTask"/> for <paramref name="action"/> that starts after <paramref name="delay"/>.</summary>
+    /// <param name="delay">How long to wait before starting.</param>
+    /// <param name="action">The body.</param>
+    /// <returns>The task; killing it before the delay passes means it never runs.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public static GreenTask SpawnLater(TimeSpan delay, Action action)
+    {
+        var task = new GreenTask(action);
+        task.StartLater(delay);
+        return task;
+    }
+
+    /// <summary>Waits cooperatively: other greenlets run meanwhile.</summary>
+    /// <param name="delay">How long to wait; <see cref="TimeSpan.Zero"/> (or less) lets every greenlet ready now run once
+    /// and then continues.</param>
+    /// <remarks>A timer never fires early; it fires as soon as the hub gets control after it is due.</remarks>
+    /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
+    public static void Sleep(TimeSpan delay)
+    {
+        Hub hub = Current;
+        Greenlet current = hub.CheckCanBlock();
+        var waiter = new HubWaiter(hub, current, "Hub.Sleep");
+        if (delay <= TimeSpan.Zero)
+        {
+            waiter.Wake(null);
+            hub.Suspend(waiter, listed: false);
+            return;
+        }
+
+        hub.Block(waiter, delay);
+    }
+
+    /// <summary>Waits cooperatively for <paramref name="millisecondsDelay"/> milliseconds.</summary>
+    /// <param name="millisecondsDelay">How long to wait; 0 yields to every ready greenlet.</param>
+    /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
+    public static void Sleep(int millisecondsDelay) => Sleep(TimeSpan.FromMilliseconds(millisecondsDelay));
+
+    /// <summary>Waits cooperatively for <paramref name="task"/>; its exception is rethrown with its original stack trace.</summary>
+    /// <param name="task">Any .NET task; its completion is marshalled to the hub's thread, which resumes the caller.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
+    /// <exception cref="OperationCanceledException">The task was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
+    /// <exception cref="Exception">The task's own exception (the first one of an <see cref="AggregateException"/>).</exception>
+    public static void Wait(Task task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (!task.IsCompleted)
+        {
+            Current.WaitForTask(task);
+        }
+
+        task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Waits cooperatively for <paramref name="task"/> and returns its result.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="task">Any .NET task.</param>
+    /// <returns>The task's result.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
+    /// <exception cref="OperationCanceledException">The task was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
+    /// <exception cref="Exception">The task's own exception, rethrown with its original stack trace.</exception>
+    public static T Wait<T>(Task<T> task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (!task.IsCompleted)
+        {
+            Current.WaitForTask(task);
+        }
+
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>Returns a description of the hub and what it holds.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString() => $"<Hub ready={ReadyCount} timers={TimerCount} waiting={WaitingCount}>";
+
+    private static Hub Lookup(TreeState tree)
+    {
+        lock (Hubs)
+        {
+            if (!Hubs.TryGetValue(tree, out Hub? hub) || hub.Core.State == GreenletState.Dead)
+            {
+                // The hub must not inherit the AsyncLocal values of whichever greenlet happened to create it.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    hub = new Hub(tree);
+                }
+
+                Hubs.AddOrUpdate(tree, hub);
+            }
+
+            return hub;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Runtime.ExceptionServices;
+
+namespace Greenlets.Internal;
+
+/// <summary>
+/// One tree of async greenlets: its main greenlet, the greenlet holding the baton, its tracer and the transfer in flight.
+/// </summary>
+/// <remarks>
+/// A tree belongs to the logical async flow (the <see cref="ExecutionContext"/>) that first used async greenlets. The
+/// flow is marked through <see cref="Flow"/>: the outside code of a tree sees its main greenlet there, and the code of
+/// every greenlet of the tree sees the tree itself, so a switch made outside any trampoline can tell greenlet code
+/// (resumed after a foreign await) from outside code acting as the main greenlet.
+/// </remarks>
+internal sealed class AsyncTree
+{
+    private static readonly AsyncLocal<object?> FlowMarker = new();
+
+    // The context of a greenlet constructed while flow was suppressed: empty, as on a new thread.
+    private static readonly Lazy<ExecutionContext> EmptyContext = new(CaptureEmpty);
+
+    // One-entry cache: the context a greenlet was constructed with, and the same context marked as this tree's inside.
+    private ExecutionContext? _outerContext;
+    private ExecutionContext? _innerContext;
+
+    // The loop running a step of this tree (on its own thread), and a frame kept for the next loop.
+    private AsyncLoopFrame? _frame;
+    private AsyncLoopFrame? _spareFrame;
+
+    public AsyncTree()
+    {
+        Main = new AsyncGreenlet(this);
+        Current = Main;
+    }
+
+    /// <summary>Gets or sets the flow marker: an <see cref="AsyncGreenlet"/> main for outside code, an <see cref="AsyncTree"/> inside greenlets.</summary>
+    public static object? Flow
+    {
+        get => FlowMarker.Value;
+        set => FlowMarker.Value = value;
+    }
+
+    /// <summary>Gets the main greenlet: the outside code of this tree.</summary>
+    public AsyncGreenlet Main { get; }
+
+    /// <summary>Gets or sets the greenlet that holds the baton (running, or waiting on something that is not a switch).</summary>
+    public AsyncGreenlet Current { get; set; }
+
+    /// <summary>Gets or sets the tracer.</summary>
+    public AsyncGreenletTracer? Tracer { get; set; }
+
+    /// <summary>Gets or sets the origin of the transfer in flight, recorded while a tracer is set; the target's step traces it (TR3).</summary>
+    public AsyncGreenlet? InOrigin { get; set; }
+
+    /// <summary>Gets or sets the kind of the transfer in flight.</summary>
+    public GreenletTraceEvent InEvent { get; set; }
+
+    /// <summary>Gets the context most greenlets of this tree run in (the last one built), or null before any started.</summary>
+    public ExecutionContext? SharedContext => _innerContext;
+
+    /// <summary>Returns the loop frame running a step of this tree on the calling thread, or null.</summary>
+    public AsyncLoopFrame? FrameOnThisThread()
+    {
+        AsyncLoopFrame? frame = _frame;
+        return frame is not null && frame.Thread == Thread.CurrentThread ? frame : null;
+    }
+
+    /// <summary>Starts a trampoline loop of this tree on the calling thread.</summary>
+    public AsyncLoopFrame EnterLoop()
+    {
+        AsyncLoopFrame frame = Interlocked.Exchange(ref _spareFrame, null) ?? new AsyncLoopFrame();
+        frame.Thread = Thread.CurrentThread;
+        frame.Next = null;
+        _frame = frame;
+        return frame;
+    }
+
+    /// <summary>Ends a loop; a loop that started meanwhile on another thread (after a foreign await) keeps its frame.</summary>
+    public void ExitLoop(AsyncLoopFrame frame)
+    {
+        Interlocked.CompareExchange(ref _frame, null, frame);
+        frame.Next = null;
+        frame.First = null;
+        frame.Root = null;
+        _spareFrame = frame;
+    }
+
+    /// <summary>Returns the tree of the calling code's flow, creating it (and its main greenlet) on first use.</summary>
+    public static AsyncTree OfFlow() => Flow switch
+    {
+        AsyncTree inner => inner,
+        AsyncGreenlet main => main.Tree!,
+        _ => Create(),
+    };
+
+    /// <summary>Returns the context a greenlet constructed with <paramref name="captured"/> starts in: the same, marked as inside this tree.</summary>
+    public ExecutionContext InnerContext(ExecutionContext? captured)
+    {
+        if (captured is not null && captured == _innerContext)
+        {
+            return captured;
+        }
+
+        if (captured == _outerContext && _innerContext is not null)
+        {
+            return _innerContext;
+        }
+
+        var box = new ContextBuild(this);
+        ExecutionContext.Run(captured ?? EmptyContext.Value, static state =>
+        {
+            var build = (ContextBuild)state!;
+            Flow = build.Tree;
+            build.Result = ExecutionContext.Capture();
+        }, box);
+        _outerContext = captured;
+        _innerContext = box.Result!;
+        return box.Result!;
+    }
+
+    /// <summary>Calls the tracer; a throwing tracer is removed and its exception replaces the transfer (TR4, E5).</summary>
+    public void Trace(GreenletTraceEvent traceEvent, AsyncGreenlet origin, AsyncGreenlet target, ref object? value, ref ExceptionDispatchInfo? error)
+    {
+        if (Tracer is not { } tracer)
+        {
+            return;
+        }
+
+        try
+        {
+            tracer(traceEvent, origin, target);
+        }
+        catch (Exception e)
+        {
+            Tracer = null;
+            value = null;
+            error = ExceptionDispatchInfo.Capture(e);
+        }
+    }
+
+    private static ExecutionContext CaptureEmpty()
+    {
+        ExecutionContext? empty = null;
+        var thread = new Thread(() => empty = ExecutionContext.Capture());
+        thread.UnsafeStart();
+        thread.Join();
+        return empty!;
+    }
+
+    private static AsyncTree Create()
+    {
+        var tree = new AsyncTree();
+        Flow = tree.Main;
+
+        // Greenlets constructed in this flow from now on start in this context, marked as inside the tree.
+        if (ExecutionContext.Capture() is { } outer)
+        {
+            tree.InnerContext(outer);
+        }
+
+        return tree;
+    }
+
+    private sealed class ContextBuild(AsyncTree tree)
+    {
+        public AsyncTree Tree { get; } = tree;
+
+        public ExecutionContext? Result { get; set; }
+    }
+}

@@ -1,0 +1,73 @@
+// HTTP/1.1 "Hello World" on GreenServer: one GreenTask per connection, keep-alive, sync-looking code that waits
+// cooperatively through GreenStream. The benchmark twin of gevent's pywsgi hello world (Greenlets.Bench/http-compare.sh).
+//
+//   dotnet run -c Release --project examples/HelloHttp -- --serve [port] [seconds]   serve (default: until Ctrl+C)
+//   dotnet run -c Release --project examples/HelloHttp                               self-test: serve, 50 requests, stop
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Greenlets;
+
+byte[] response = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nHello World\n");
+bool serve = args.Length > 0 && args[0] == "--serve";
+int port = serve && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+
+using var server = new GreenServer(new IPEndPoint(IPAddress.Loopback, port), Handle);
+server.Start();
+Console.WriteLine($"http://{server.LocalEndPoint}/");
+
+if (serve)
+{
+    if (args.Length > 2)
+    {
+        Hub.SpawnLater(TimeSpan.FromSeconds(int.Parse(args[2], CultureInfo.InvariantCulture)), () => server.Stop());
+    }
+
+    server.ServeForever();
+    return;
+}
+
+// Self-test: 5 keep-alive clients, 10 requests each, through .NET's HttpClient waited on cooperatively.
+using var http = new HttpClient { BaseAddress = new Uri($"http://{server.LocalEndPoint}/") };
+GreenTask<int>[] clients = [.. Enumerable.Range(0, 5).Select(_ => Hub.Spawn(() =>
+{
+    int ok = 0;
+    for (int i = 0; i < 10; i++)
+    {
+        ok += Hub.Wait(http.GetStringAsync("/")) == "Hello World\n" ? 1 : 0;
+    }
+
+    return ok;
+}))];
+Hub.JoinAll(clients, TimeSpan.FromSeconds(30), throwOnError: true);
+Console.WriteLine($"{clients.Sum(c => c.Value)} of 50 requests answered \"Hello World\"");
+server.Stop();
+return;
+
+void Handle(Socket socket, EndPoint remote)
+{
+    using var stream = new GreenStream(new NetworkStream(socket, ownsSocket: false));
+    using var reader = new StreamReader(stream, Encoding.ASCII);
+    while (true)
+    {
+        // Read one request head; the hello-world requests have no body.
+        string? line = reader.ReadLine();
+        if (line is null)
+        {
+            return;
+        }
+
+        bool close = false;
+        while (!string.IsNullOrEmpty(line = reader.ReadLine()))
+        {
+            close |= line.Equals("Connection: close", StringComparison.OrdinalIgnoreCase);
+        }
+
+        stream.Write(response);
+        if (close || line is null)
+        {
+            return;
+        }
+    }
+}
