@@ -24,8 +24,12 @@ namespace Greenlets.Internal;
 /// sleeping: a 30-40 ns handoff. A spin that runs out means the partner is busy: the waiter sleeps, and the pair stays
 /// cold for a while that doubles with each such miss, so rings, hubs and slow partners never burn CPU.</item>
 /// </list>
-/// <para>A waiter never spins on the CPU its partner was placed on, and nothing spins when the process may use one CPU.
-/// Every field except the futex word is written only by the thread holding the tree's baton, which orders them.</para>
+/// <para>A fiber whose greenlet finished in a hot pair with its parent (create, switch, finish in a loop) spins in the
+/// pool for its next start the same way. A waiter never spins on the CPU its partner was placed on, and nothing spins
+/// when the process may use one CPU.</para>
+/// <para>Every field except the futex word is written only by the thread holding the tree's baton, which orders them.
+/// The one exception, a finished greenlet's pooled fiber rented by another tree before its last handoff is done, can
+/// only misplace a thread or spin once in vain, never lose a wake-up: only the futex word carries the baton.</para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A gate lives as long as its thread; the semaphore holds no unmanaged handle until waited on with a timeout.")]
 internal sealed unsafe class HandoffGate
