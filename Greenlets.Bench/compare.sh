@@ -16,6 +16,7 @@ if ! "$py" -c 'import greenlet, gevent' >/dev/null 2>&1; then
   echo "installing python3-greenlet python3-gevent (apt-get)" >&2
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq >&2 || true
   $sudo_cmd apt-get install -y python3-greenlet python3-gevent >&2
 fi
 
