@@ -19,15 +19,21 @@ internal static unsafe partial class Futex
     public static bool IsSupported { get; } = OperatingSystem.IsLinux() && SysFutex > 0;
 
     /// <summary>Sleeps while <paramref name="address"/> holds <paramref name="expected"/>; returns false on timeout.</summary>
-    public static bool Wait(int* address, int expected, int millisecondsTimeout)
+    public static bool Wait(int* address, int expected, int millisecondsTimeout) =>
+        Wait(address, expected, millisecondsTimeout < 0 ? null : TimeSpan.FromMilliseconds(millisecondsTimeout));
+
+    /// <summary>Sleeps while <paramref name="address"/> holds <paramref name="expected"/>, at most <paramref name="timeout"/>
+    /// (to the microsecond; null: no limit); returns false on timeout.</summary>
+    public static bool Wait(int* address, int expected, TimeSpan? timeout)
     {
-        if (millisecondsTimeout < 0)
+        if (timeout is not { } span)
         {
             Syscall(SysFutex, address, FutexWaitPrivate, expected, null, null, 0);
             return true;
         }
 
-        var ts = new Timespec { Seconds = millisecondsTimeout / 1000, Nanoseconds = (millisecondsTimeout % 1000) * 1_000_000L };
+        long microseconds = Math.Max(1, (long)span.TotalMicroseconds);
+        var ts = new Timespec { Seconds = microseconds / 1_000_000, Nanoseconds = microseconds % 1_000_000 * 1000 };
         long rc = Syscall(SysFutex, address, FutexWaitPrivate, expected, &ts, null, 0);
         return rc == 0 || Marshal.GetLastPInvokeError() != 110; // ETIMEDOUT
     }

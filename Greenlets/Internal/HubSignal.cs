@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Greenlets.Internal;
 
 /// <summary>
@@ -7,9 +5,8 @@ namespace Greenlets.Internal;
 /// a <see cref="ManualResetEventSlim"/> elsewhere. Any thread may <see cref="Set"/>; only the hub's thread waits.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A signal lives as long as its hub.")]
-internal sealed unsafe partial class HubSignal
+internal sealed unsafe class HubSignal
 {
-    private const int FutexWaitPrivate = 128;
     private const int Idle = 0;
     private const int Signalled = 1;
     private const int Sleeping = 2;
@@ -50,8 +47,7 @@ internal sealed unsafe partial class HubSignal
     }
 
     /// <summary>Sleeps until <see cref="Set"/> or the timeout (null: none); the caller re-checks its queues and clock.</summary>
-    /// <remarks>The futex wait takes the timeout to the microsecond (the core's <see cref="Futex"/> rounds to
-    /// milliseconds, which would make every timer up to a millisecond late).</remarks>
+    /// <remarks>The futex wait takes the timeout to the microsecond, so that no timer is up to a millisecond late.</remarks>
     public void Wait(TimeSpan? timeout)
     {
         if (_fallback is not null)
@@ -63,30 +59,9 @@ internal sealed unsafe partial class HubSignal
 
         if (Interlocked.CompareExchange(ref *_address, Sleeping, Idle) == Idle)
         {
-            if (timeout is { } span)
-            {
-                long microseconds = Math.Max(1, (long)span.TotalMicroseconds);
-                var ts = new Timespec { Seconds = microseconds / 1_000_000, Nanoseconds = microseconds % 1_000_000 * 1000 };
-                Syscall(SysFutex, _address, FutexWaitPrivate, Sleeping, &ts, null, 0);
-            }
-            else
-            {
-                Syscall(SysFutex, _address, FutexWaitPrivate, Sleeping, null, null, 0);
-            }
+            Futex.Wait(_address, Sleeping, timeout);
         }
 
         Volatile.Write(ref *_address, Idle);
-    }
-
-    private static long SysFutex { get; } = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 98 : 202;
-
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long Syscall(long number, int* address, int operation, int value, Timespec* timeout, int* address2, int value3);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }
