@@ -248,10 +248,10 @@ public sealed class GreenletCollectionTests
         process.Refresh();
         int threadsBefore = process.Threads.Count;
         int finallies = 0;
-        int suspended = Abandon(10_000, () => Interlocked.Increment(ref finallies));
+        var (suspended, dead) = Abandonment.Abandon(10_000, () => Interlocked.Increment(ref finallies));
         Collect();
         _ = Greenlet.Current;
-        Assert.Equal(suspended, Volatile.Read(ref finallies));
+        Assert.Equal(suspended + dead, Volatile.Read(ref finallies));
         int bound = threadsBefore + GreenletOptions.MaxIdleThreads + 16;
         bool returned = SpinWait.SpinUntil(
             () =>
@@ -265,42 +265,4 @@ public sealed class GreenletCollectionTests
     });
 
     private static int CurrentTreeLiveCount() => GreenletCore.OnThisThread!.Tree!.LiveCount;
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int Abandon(int total, Action onFinally)
-    {
-        int suspended = 0;
-        var keep = new List<Greenlet>();
-        for (int i = 0; i < total; i++)
-        {
-            switch (i % 3)
-            {
-                case 0:
-                    keep.Add(new Greenlet(() => { }));
-                    break;
-                case 1:
-                    var g = new Greenlet(() =>
-                    {
-                        try
-                        {
-                            Greenlet.Current.Parent!.Switch();
-                        }
-                        finally
-                        {
-                            onFinally();
-                        }
-                    });
-                    g.Switch();
-                    suspended++;
-                    break;
-                default:
-                    var d = new Greenlet(() => { });
-                    d.Switch();
-                    break;
-            }
-        }
-
-        keep.Clear();
-        return suspended;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace Greenlets.Tests;
 
@@ -19,44 +18,6 @@ public sealed class StressTests
         _ = Greenlet.Current;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int AbandonBatch(int count, StrongBox<int> finallies)
-    {
-        int suspended = 0;
-        var pending = new List<Greenlet>();
-        for (int i = 0; i < count; i++)
-        {
-            var g = new Greenlet(() =>
-            {
-                try
-                {
-                    Greenlet.Current.Parent!.Switch();
-                }
-                finally
-                {
-                    Interlocked.Increment(ref finallies.Value);
-                }
-            });
-            switch (i % 3)
-            {
-                case 0:
-                    pending.Add(g);
-                    break;
-                case 1:
-                    g.Switch();
-                    suspended++;
-                    break;
-                default:
-                    g.Switch();
-                    g.Switch();
-                    break;
-            }
-        }
-
-        pending.Clear();
-        return suspended;
-    }
-
     [Fact]
     public void Abandon_HundredThousandInEveryState_ThreadsAndMemoryReturnToABound() => OnThread.Run(() =>
     {
@@ -66,17 +27,18 @@ public sealed class StressTests
         process.Refresh();
         int threadsBefore = process.Threads.Count;
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var finallies = new StrongBox<int>();
+        int finallies = 0;
         int suspended = 0;
         int dead = 0;
         for (int batch = 0; batch < 10; batch++)
         {
-            suspended += AbandonBatch(10_000, finallies);
-            dead += 3_333;
+            var (s, d) = Abandonment.Abandon(10_000, () => Interlocked.Increment(ref finallies));
+            suspended += s;
+            dead += d;
             Collect();
         }
 
-        Assert.Equal(suspended + dead, Volatile.Read(ref finallies.Value));
+        Assert.Equal(suspended + dead, Volatile.Read(ref finallies));
         long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         Assert.True(heapAfter - heapBefore < 16 * 1024 * 1024, $"managed heap grew by {(heapAfter - heapBefore) / 1024} KiB");
         int bound = threadsBefore + GreenletOptions.MaxIdleThreads + 16;
