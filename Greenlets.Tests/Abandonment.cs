@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Greenlets.Tests;
@@ -45,5 +46,40 @@ internal static class Abandonment
 
         pending.Clear();
         return (suspended, dead);
+    }
+
+    /// <summary>Leaves <paramref name="count"/> greenlets suspended in a switch to their parent, each calling
+    /// <paramref name="onFinally"/> from its <c>finally</c> when it is unwound.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void LeaveSuspended(int count, Action onFinally)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            var g = new Greenlet(() =>
+            {
+                try
+                {
+                    Greenlet.Current.Parent!.Switch();
+                }
+                finally
+                {
+                    onFinally();
+                }
+            });
+            g.Switch();
+        }
+    }
+
+    /// <summary>Asserts that the process's thread count falls to <paramref name="bound"/> within the hang timeout.</summary>
+    public static void AssertThreadsReturnTo(Process process, int bound)
+    {
+        bool returned = SpinWait.SpinUntil(
+            () =>
+            {
+                process.Refresh();
+                return process.Threads.Count <= bound;
+            },
+            TestTimeouts.Unexpected);
+        Assert.True(returned, $"{process.Threads.Count} threads live, expected at most {bound}");
     }
 }

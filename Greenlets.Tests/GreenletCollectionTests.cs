@@ -213,26 +213,7 @@ public sealed class GreenletCollectionTests
         // G9 as the design maps it (also G8): a thread exits holding suspended greenlets; they are unwound.
         const int count = 20;
         using var finallies = new CountdownEvent(count);
-        var weak = new List<WeakReference>();
-        var t = new Thread(() =>
-        {
-            for (int i = 0; i < count; i++)
-            {
-                var g = new Greenlet(() =>
-                {
-                    try
-                    {
-                        Greenlet.Current.Parent!.Switch();
-                    }
-                    finally
-                    {
-                        finallies.Signal();
-                    }
-                });
-                g.Switch();
-                weak.Add(new WeakReference(g));
-            }
-        });
+        var t = new Thread(() => Abandonment.LeaveSuspended(count, () => finallies.Signal()));
         t.Start();
         Assert.True(t.Join(TestTimeouts.Unexpected));
         Assert.True(finallies.Wait(TestTimeouts.Unexpected), $"{finallies.CurrentCount} greenlets were not unwound");
@@ -253,14 +234,7 @@ public sealed class GreenletCollectionTests
         _ = Greenlet.Current;
         Assert.Equal(suspended + dead, Volatile.Read(ref finallies));
         int bound = threadsBefore + GreenletOptions.MaxIdleThreads + 16;
-        bool returned = SpinWait.SpinUntil(
-            () =>
-            {
-                process.Refresh();
-                return process.Threads.Count <= bound;
-            },
-            TestTimeouts.Unexpected);
-        Assert.True(returned, $"{process.Threads.Count} threads live, expected at most {bound}");
+        Abandonment.AssertThreadsReturnTo(process, bound);
         Assert.Equal(0, CurrentTreeLiveCount());
     });
 

@@ -42,14 +42,7 @@ public sealed class StressTests
         long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         Assert.True(heapAfter - heapBefore < 16 * 1024 * 1024, $"managed heap grew by {(heapAfter - heapBefore) / 1024} KiB");
         int bound = threadsBefore + GreenletOptions.MaxIdleThreads + 16;
-        bool returned = SpinWait.SpinUntil(
-            () =>
-            {
-                process.Refresh();
-                return process.Threads.Count <= bound;
-            },
-            TestTimeouts.Unexpected);
-        Assert.True(returned, $"{process.Threads.Count} threads live, expected at most {bound}");
+        Abandonment.AssertThreadsReturnTo(process, bound);
     });
 
     [Fact]
@@ -58,24 +51,9 @@ public sealed class StressTests
         const int threads = 10;
         const int perThread = 100;
         using var finallies = new CountdownEvent(threads * perThread);
-        var owners = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
-        {
-            for (int i = 0; i < perThread; i++)
-            {
-                var g = new Greenlet(() =>
-                {
-                    try
-                    {
-                        Greenlet.Current.Parent!.Switch();
-                    }
-                    finally
-                    {
-                        finallies.Signal();
-                    }
-                });
-                g.Switch();
-            }
-        })).ToList();
+        var owners = Enumerable.Range(0, threads)
+            .Select(_ => new Thread(() => Abandonment.LeaveSuspended(perThread, () => finallies.Signal())))
+            .ToList();
         owners.ForEach(t => t.Start());
         owners.ForEach(t => Assert.True(t.Join(TestTimeouts.Unexpected)));
         Assert.True(finallies.Wait(TestTimeouts.Unexpected), $"{finallies.CurrentCount} suspended greenlets were not unwound");
