@@ -12,6 +12,7 @@ public sealed partial class Hub
     private readonly Queue<object> _ready = new();
     private readonly PriorityQueue<HubTimer, (long Due, long Sequence)> _timers = new();
     private readonly ConcurrentQueue<Action> _external = new();
+    private readonly Lock _postSync = new();
     private readonly HubSignal _signal = new();
     private readonly List<HubWaiter> _drainWaiters = [];
     private long _timerSequence;
@@ -21,6 +22,7 @@ public sealed partial class Hub
     private int _waitingCount;
     private HubWaiter? _waitingHead;
     private Greenlet? _dispatching;
+    private bool _postClosed;
 
     internal int ReadyCount => _ready.Count;
 
@@ -83,10 +85,46 @@ public sealed partial class Hub
     internal void Schedule(Action callback) => _ready.Enqueue(callback);
 
     /// <summary>Runs <paramref name="callback"/> in the hub; callable from any thread.</summary>
-    internal void Post(Action callback)
+    internal void Post(Action callback) => TryPost(callback);
+
+    /// <summary>Queues <paramref name="callback"/> to run in the hub and wakes it at once; false once the hub no longer
+    /// takes posts (its <see cref="HubThread"/> finished).</summary>
+    internal bool TryPost(Action callback)
     {
-        _external.Enqueue(callback);
+        lock (_postSync)
+        {
+            if (_postClosed)
+            {
+                return false;
+            }
+
+            _external.Enqueue(callback);
+        }
+
         _signal.Set();
+        return true;
+    }
+
+    /// <summary>Refuses further posts and runs, on the hub's thread, the callbacks already posted.</summary>
+    /// <remarks>Held under the post lock so that a foreign caller refused by <see cref="TryPost"/> only ever acts after
+    /// the last posted callback has run.</remarks>
+    internal void ClosePosts()
+    {
+        lock (_postSync)
+        {
+            _postClosed = true;
+            while (_external.TryDequeue(out Action? callback))
+            {
+                try
+                {
+                    callback();
+                }
+                catch (Exception e) when (e is not GreenletExit)
+                {
+                    ReportError(this, e);
+                }
+            }
+        }
     }
 
     /// <summary>Starts a timer whose callback runs in the hub after <paramref name="delay"/>.</summary>
