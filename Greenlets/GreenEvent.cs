@@ -15,6 +15,7 @@ public sealed class GreenEvent
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenEvent IsSet={IsSet} waiters={_waiters.Count}";
 
+    private readonly HubBinding _binding = new();
     private readonly Lock _sync = new();
     private readonly WaitList _waiters = new();
     private volatile bool _isSet;
@@ -23,8 +24,14 @@ public sealed class GreenEvent
     public bool IsSet => _isSet;
 
     /// <summary>Sets the flag and wakes every waiter.</summary>
+    /// <remarks>Callable from any thread: posted into the owning hub, which wakes at once.</remarks>
     public void Set()
     {
+        if (_binding.Marshal("GreenEvent.Set", static e => e.Set(), this))
+        {
+            return;
+        }
+
         List<HubWaiter> woken = [];
         lock (_sync)
         {
@@ -42,15 +49,28 @@ public sealed class GreenEvent
     }
 
     /// <summary>Clears the flag; later waiters wait again.</summary>
-    public void Clear() => _isSet = false;
+    /// <remarks>Callable from any thread: posted into the owning hub, in order with <see cref="Set"/>.</remarks>
+    public void Clear()
+    {
+        if (_binding.Marshal("GreenEvent.Clear", static e => e.Clear(), this))
+        {
+            return;
+        }
+
+        _isSet = false;
+    }
 
     /// <summary>Waits cooperatively until the flag is set; returns at once if it is.</summary>
-    /// <param name="timeout">The longest wait, or null for no limit.</param>
+    /// <param name="timeout">The longest wait, or null (or <see cref="Timeout.InfiniteTimeSpan"/>) for no limit.</param>
     /// <returns>True when the flag was set; false when the timeout passed first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The event belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever set the flag (thrown into the main greenlet).</exception>
     public bool Wait(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        _binding.Enter("GreenEvent.Wait");
         if (_isSet)
         {
             return true;

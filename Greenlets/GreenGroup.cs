@@ -10,6 +10,7 @@ namespace Greenlets;
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public class GreenGroup : IEnumerable<GreenTask>
 {
+    private readonly HubBinding _binding = new();
     private readonly HashSet<GreenTask> _tasks = [];
     private readonly WaitList _joiners = new();
     private readonly Action<GreenTask> _onFinished;
@@ -27,9 +28,11 @@ public class GreenGroup : IEnumerable<GreenTask>
     /// <param name="a">The body.</param>
     /// <returns>The task.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="a"/> is null.</exception>
+    /// <exception cref="GreenletError">The group belongs to another thread's hub.</exception>
     /// <exception cref="HubLoopExitException">A full pool never frees a slot.</exception>
     public GreenTask Spawn(Action a)
     {
+        Binding.Enter("GreenGroup.Spawn");
         var task = new GreenTask(a);
         Add(task);
         task.Start();
@@ -41,9 +44,11 @@ public class GreenGroup : IEnumerable<GreenTask>
     /// <param name="f">The body.</param>
     /// <returns>The task.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="f"/> is null.</exception>
+    /// <exception cref="GreenletError">The group belongs to another thread's hub.</exception>
     /// <exception cref="HubLoopExitException">A full pool never frees a slot.</exception>
     public GreenTask<T> Spawn<T>(Func<T> f)
     {
+        Binding.Enter("GreenGroup.Spawn");
         var task = new GreenTask<T>(f);
         Add(task);
         task.Start();
@@ -53,9 +58,12 @@ public class GreenGroup : IEnumerable<GreenTask>
     /// <summary>Adds a task; it leaves the group when it finishes.</summary>
     /// <param name="t">The task.</param>
     /// <exception cref="ArgumentNullException"><paramref name="t"/> is null.</exception>
+    /// <exception cref="GreenletError">The group, or the task, belongs to another thread's hub.</exception>
     public void Add(GreenTask t)
     {
         ArgumentNullException.ThrowIfNull(t);
+        Binding.Enter("GreenGroup.Add");
+        HubBinding.Check(t.Hub, "GreenGroup.Add");
         if (_tasks.Contains(t))
         {
             return;
@@ -68,8 +76,10 @@ public class GreenGroup : IEnumerable<GreenTask>
 
     /// <summary>Removes a task without killing it.</summary>
     /// <param name="t">The task.</param>
+    /// <exception cref="GreenletError">The group belongs to another thread's hub.</exception>
     public void Discard(GreenTask t)
     {
+        Binding.Enter("GreenGroup.Discard");
         if (t is not null && _tasks.Remove(t))
         {
             t.RemoveRawLink(_onFinished);
@@ -84,17 +94,26 @@ public class GreenGroup : IEnumerable<GreenTask>
     /// <summary>Gets whether <paramref name="t"/> is an unfinished member.</summary>
     /// <param name="t">The task.</param>
     /// <returns>True when it is a member.</returns>
-    public bool Contains(GreenTask t) => _tasks.Contains(t);
+    /// <exception cref="GreenletError">The group belongs to another thread's hub.</exception>
+    public bool Contains(GreenTask t)
+    {
+        Binding.Enter("GreenGroup.Contains");
+        return _tasks.Contains(t);
+    }
 
     /// <summary>Waits cooperatively until the group is empty.</summary>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
     /// <param name="throwOnError">Whether to rethrow the first failure of a member while waiting.</param>
     /// <returns>True when the group became empty; false when the timeout passed first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The group belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever finish the members.</exception>
     /// <exception cref="Exception">With <paramref name="throwOnError"/>, a member's failure.</exception>
     public bool Join(TimeSpan? timeout = null, bool throwOnError = false)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        Binding.Enter("GreenGroup.Join");
         long deadline = timeout is { } t && t != Timeout.InfiniteTimeSpan ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
         while (_tasks.Count > 0)
         {
@@ -130,17 +149,38 @@ public class GreenGroup : IEnumerable<GreenTask>
     /// <param name="e">The exception, or null for <see cref="GreenletExit"/>.</param>
     /// <param name="block">Whether to wait until they finished.</param>
     /// <param name="timeout">The longest wait when blocking, or null for no limit.</param>
+    /// <remarks>With <paramref name="block"/> false, callable from any thread: posted into the owning hub.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">Blocking, and the group belongs to another thread's hub.</exception>
     /// <exception cref="GreenTimeoutException">Blocking, the timeout passed before every member finished.</exception>
-    public void Kill(Exception? e = null, bool block = true, TimeSpan? timeout = null) => Hub.KillAll([.. _tasks], e, block, timeout);
+    public void Kill(Exception? e = null, bool block = true, TimeSpan? timeout = null)
+    {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        if (!block && Binding.Marshal("GreenGroup.Kill", static s => s.Group.Kill(s.Error, block: false), (Group: this, Error: e)))
+        {
+            return;
+        }
+
+        Binding.Enter("GreenGroup.Kill");
+        Hub.KillAll([.. _tasks], e, block, timeout);
+    }
 
     /// <summary>Returns an enumerator over a snapshot of the members.</summary>
     /// <returns>The enumerator.</returns>
-    public IEnumerator<GreenTask> GetEnumerator() => ((IEnumerable<GreenTask>)[.. _tasks]).GetEnumerator();
+    /// <exception cref="GreenletError">The group belongs to another thread's hub.</exception>
+    public IEnumerator<GreenTask> GetEnumerator()
+    {
+        Binding.Enter("GreenGroup.GetEnumerator");
+        return ((IEnumerable<GreenTask>)[.. _tasks]).GetEnumerator();
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Gets the debugger's one-line view.</summary>
     internal virtual string DebuggerDisplay => $"GreenGroup Count={Count}";
+
+    /// <summary>Gets the group's thread rule (<see cref="HubBinding"/>), shared with a pool's own members.</summary>
+    private protected HubBinding Binding => _binding;
 
     /// <summary>Takes a slot before a task joins (a pool waits here).</summary>
     internal virtual void AcquireSlot()

@@ -13,6 +13,7 @@ public sealed class GreenLock
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenLock IsLocked={IsLocked} owner={_owner?.Name ?? "(none)"} depth={_depth}";
 
+    private readonly HubBinding _binding = new();
     private readonly WaitList _waiters = new();
     private Greenlet? _owner;
     private int _depth;
@@ -23,10 +24,14 @@ public sealed class GreenLock
     /// <summary>Takes the lock (again, if the running greenlet holds it), waiting cooperatively until it is free.</summary>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <returns>True when the lock was taken; false when the timeout passed first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The lock belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while another greenlet holds the lock.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever release the lock.</exception>
     public bool Acquire(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        _binding.Enter("GreenLock.Acquire");
         Greenlet current = Greenlet.Current;
         if (_owner is null || _owner == current)
         {
@@ -61,9 +66,11 @@ public sealed class GreenLock
     }
 
     /// <summary>Releases one level of the lock; the last release hands it to the first waiter.</summary>
+    /// <exception cref="GreenletError">The lock belongs to another thread's hub (its owner is a greenlet of that hub).</exception>
     /// <exception cref="SynchronizationLockException">The running greenlet does not hold the lock.</exception>
     public void Release()
     {
+        _binding.Enter("GreenLock.Release");
         if (_owner != Greenlet.Current)
         {
             throw new SynchronizationLockException("Cannot release an un-acquired lock: the running greenlet does not own it.");

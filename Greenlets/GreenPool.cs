@@ -26,10 +26,14 @@ public sealed class GreenPool : GreenGroup
     /// <summary>Waits cooperatively until a slot is free, without taking it.</summary>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
     /// <returns>True when a slot is free; false when the timeout passed first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The pool belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while the pool is full.</exception>
     /// <exception cref="HubLoopExitException">No slot could ever be freed.</exception>
     public bool WaitAvailable(TimeSpan? timeout = null)
     {
+        Internal.HubTimeouts.Check(timeout, nameof(timeout));
+        Binding.Enter("GreenPool.WaitAvailable");
         if (FreeCount > 0)
         {
             return true;

@@ -18,6 +18,7 @@ public sealed class GreenQueue<T>
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenQueue<{typeof(T).Name}> Count={Count} MaxSize={MaxSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} getters={_getters.Count} putters={_putters.Count}";
 
+    private readonly HubBinding _binding = new();
     private readonly Queue<T> _items = new();
     private readonly WaitList _getters = new();
     private readonly WaitList _putters = new();
@@ -49,11 +50,21 @@ public sealed class GreenQueue<T>
     /// <summary>Puts an item, waiting cooperatively while the queue is full (for a channel: until a getter takes it).</summary>
     /// <param name="item">The item.</param>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <remarks>On an unbounded queue, callable from any thread: posted into the owning hub, which wakes at once.</remarks>
     /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed full.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The queue is bounded and belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while the queue is full.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever take an item.</exception>
     public void Put(T item, TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        if (MaxSize is null && _binding.Marshal("GreenQueue.Put", static s => s.Queue.Put(s.Item), (Queue: this, Item: item)))
+        {
+            return;
+        }
+
+        _binding.Enter("GreenQueue.Put");
         if (TryPut(item))
         {
             return;
@@ -84,10 +95,14 @@ public sealed class GreenQueue<T>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <returns>The item.</returns>
     /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while the queue is empty.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever put an item.</exception>
     public T Get(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        _binding.Enter("GreenQueue.Get");
         if (TryGet(out T item))
         {
             return item;
@@ -126,8 +141,16 @@ public sealed class GreenQueue<T>
     /// <summary>Puts an item if that needs no waiting: a getter waits, or there is room.</summary>
     /// <param name="item">The item.</param>
     /// <returns>True when the item was put.</returns>
+    /// <remarks>On an unbounded queue, callable from any thread: posted into the owning hub, and always true.</remarks>
+    /// <exception cref="GreenletError">The queue is bounded and belongs to another thread's hub.</exception>
     public bool TryPut(T item)
     {
+        if (MaxSize is null && _binding.Marshal("GreenQueue.TryPut", static s => s.Queue.TryPut(s.Item), (Queue: this, Item: item)))
+        {
+            return true;
+        }
+
+        _binding.Enter("GreenQueue.TryPut");
         if (_items.Count == 0 && _getters.TakeFirst() is { } getter)
         {
             _unfinished++;
@@ -148,8 +171,10 @@ public sealed class GreenQueue<T>
     /// <summary>Takes the first item if that needs no waiting.</summary>
     /// <param name="item">The item, or the default when none was available.</param>
     /// <returns>True when an item was taken.</returns>
+    /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
     public bool TryGet(out T item)
     {
+        _binding.Enter("GreenQueue.TryGet");
         if (_items.TryDequeue(out item!))
         {
             if (_putters.TakeFirst() is { } putter)
@@ -173,9 +198,11 @@ public sealed class GreenQueue<T>
     }
 
     /// <summary>Marks one item taken with <see cref="Get"/> as processed.</summary>
+    /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called more times than items were put.</exception>
     public void TaskDone()
     {
+        _binding.Enter("GreenQueue.TaskDone");
         if (_unfinished <= 0)
         {
             throw new InvalidOperationException("TaskDone() called too many times.");
@@ -190,10 +217,14 @@ public sealed class GreenQueue<T>
     /// <summary>Waits cooperatively until every item put has been marked done with <see cref="TaskDone"/>.</summary>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
     /// <returns>True when no unfinished item is left; false when the timeout passed first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever finish the items.</exception>
     public bool Join(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        _binding.Enter("GreenQueue.Join");
         if (_unfinished == 0)
         {
             return true;

@@ -15,6 +15,7 @@ public sealed class GreenResult<T>
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenResult<{typeof(T).Name}> IsReady={IsReady}";
 
+    private readonly HubBinding _binding = new();
     private readonly Lock _sync = new();
     private readonly WaitList _waiters = new();
     private volatile bool _isReady;
@@ -32,24 +33,43 @@ public sealed class GreenResult<T>
 
     /// <summary>Sets the value and wakes every waiter.</summary>
     /// <param name="value">The value.</param>
-    public void Set(T value) => Complete(value, null);
+    /// <remarks>Callable from any thread: posted into the owning hub, which wakes at once.</remarks>
+    public void Set(T value)
+    {
+        if (_binding.Marshal("GreenResult.Set", static s => s.Result.Set(s.Value), (Result: this, Value: value)))
+        {
+            return;
+        }
+
+        Complete(value, null);
+    }
 
     /// <summary>Sets an exception, rethrown by <see cref="Get"/>, and wakes every waiter.</summary>
     /// <param name="e">The exception.</param>
     /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
+    /// <remarks>Callable from any thread: posted into the owning hub, which wakes at once.</remarks>
     public void SetException(Exception e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (_binding.Marshal("GreenResult.SetException", static s => s.Result.SetException(s.Error), (Result: this, Error: e)))
+        {
+            return;
+        }
+
         Complete(default!, ExceptionDispatchInfo.Capture(e));
     }
 
     /// <summary>Waits cooperatively until the result is set; true when it is, false when the timeout passed first.</summary>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
     /// <returns>Whether the result is ready.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The result belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever set the result.</exception>
     public bool Wait(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        _binding.Enter("GreenResult.Wait");
         if (_isReady)
         {
             return true;
@@ -86,11 +106,15 @@ public sealed class GreenResult<T>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
     /// <returns>The value.</returns>
     /// <exception cref="GreenTimeoutException">The timeout passed first.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The result belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever set the result.</exception>
     /// <exception cref="Exception">The exception that was set, with its original stack trace.</exception>
     public T Get(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        _binding.Enter("GreenResult.Get");
         if (!Wait(timeout))
         {
             throw new GreenTimeoutException($"The result was not set within {timeout}.");

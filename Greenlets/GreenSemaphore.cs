@@ -11,6 +11,7 @@ public sealed class GreenSemaphore
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenSemaphore CurrentCount={CurrentCount} waiters={_waiters.Count}";
 
+    private readonly HubBinding _binding = new();
     private readonly WaitList _waiters = new();
     private readonly int? _maxCount;
     private int _count;
@@ -38,10 +39,14 @@ public sealed class GreenSemaphore
     /// <summary>Takes a permit, waiting cooperatively (FIFO) until one is free.</summary>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <returns>True when a permit was taken; false when the timeout passed first.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The semaphore belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while no permit is free.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever release a permit.</exception>
     public bool Acquire(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        _binding.Enter("GreenSemaphore.Acquire");
         if (_count > 0)
         {
             _count--;
@@ -74,9 +79,17 @@ public sealed class GreenSemaphore
     }
 
     /// <summary>Returns a permit, handing it to the first waiter if any.</summary>
+    /// <remarks>Without a maximum count, callable from any thread: posted into the owning hub, which wakes at once.</remarks>
+    /// <exception cref="GreenletError">The semaphore is bounded (it could fail) and belongs to another thread's hub.</exception>
     /// <exception cref="SemaphoreFullException">The semaphore is bounded and already holds its maximum count.</exception>
     public void Release()
     {
+        if (_maxCount is null && _binding.Marshal("GreenSemaphore.Release", static s => s.Release(), this))
+        {
+            return;
+        }
+
+        _binding.Enter("GreenSemaphore.Release");
         if (_waiters.TakeFirst() is { } waiter)
         {
             waiter.Wake(null);

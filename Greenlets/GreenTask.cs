@@ -65,8 +65,15 @@ public partial class GreenTask : Greenlet
     public Hub Hub => _hub;
 
     /// <summary>Schedules the task to start; later calls do nothing.</summary>
+    /// <remarks>Callable from any thread: posted into the task's hub, which wakes at once.</remarks>
+    /// <exception cref="GreenletError">Called from another thread after the task's <see cref="HubThread"/> stopped.</exception>
     public void Start()
     {
+        if (HubBinding.Marshal(_hub, "GreenTask.Start", static t => t.Start(), this))
+        {
+            return;
+        }
+
         if (_scheduled)
         {
             return;
@@ -77,25 +84,41 @@ public partial class GreenTask : Greenlet
     }
 
     /// <summary>Schedules the task to start after <paramref name="delay"/>; does nothing if it was already scheduled.</summary>
-    /// <param name="delay">How long to wait before starting.</param>
+    /// <param name="delay">How long to wait before starting; <see cref="Timeout.InfiniteTimeSpan"/> never starts it.</param>
+    /// <remarks>Callable from any thread: posted into the task's hub, which wakes at once.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">Called from another thread after the task's <see cref="HubThread"/> stopped.</exception>
     public void StartLater(TimeSpan delay)
     {
+        HubTimeouts.Check(delay, nameof(delay));
+        if (HubBinding.Marshal(_hub, "GreenTask.StartLater", static s => s.Task.StartLater(s.Delay), (Task: this, Delay: delay)))
+        {
+            return;
+        }
+
         if (_scheduled)
         {
             return;
         }
 
         _scheduled = true;
-        _startTimer = _hub.StartTimer(delay, StartNow);
+        if (delay != Timeout.InfiniteTimeSpan)
+        {
+            _startTimer = _hub.StartTimer(delay, StartNow);
+        }
     }
 
     /// <summary>Waits until the task finishes; true when it did, false when <paramref name="timeout"/> passed first.</summary>
     /// <param name="timeout">The longest wait, or null (or <see cref="Timeout.InfiniteTimeSpan"/>) for no limit.</param>
     /// <returns>Whether the task is ready. A failure is not rethrown: use <see cref="Get"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The task belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself, or by the task on itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever finish the task (thrown into the main greenlet).</exception>
     public bool Join(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        HubBinding.Check(_hub, "GreenTask.Join");
         if (_ready)
         {
             return true;
@@ -128,11 +151,15 @@ public partial class GreenTask : Greenlet
     /// <param name="timeout">The longest wait, or null for no limit.</param>
     /// <returns>The value (the <see cref="GreenletExit"/> if it was killed).</returns>
     /// <exception cref="GreenTimeoutException">The timeout passed before the task finished.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">The task belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself, or by the task on itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever finish the task.</exception>
     /// <exception cref="Exception">The task's own failure.</exception>
     public object? Get(TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        HubBinding.Check(_hub, "GreenTask.Get");
         _observers++;
         try
         {
@@ -155,10 +182,24 @@ public partial class GreenTask : Greenlet
     /// <param name="block">Whether to wait until the task has finished.</param>
     /// <param name="timeout">The longest wait when blocking, or null for no limit.</param>
     /// <remarks>A task killed before it first ran never runs; its links still fire. A ready task is left alone.
-    /// A task killing itself gets <paramref name="exception"/> raised at once.</remarks>
+    /// A task killing itself gets <paramref name="exception"/> raised at once. With <paramref name="block"/> false,
+    /// callable from any thread: posted into the task's hub, which wakes at once.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    /// <exception cref="GreenletError">Blocking, and the task belongs to another thread's hub; or not blocking, from
+    /// another thread after the task's <see cref="HubThread"/> stopped.</exception>
     /// <exception cref="Exception"><paramref name="exception"/>, only when the task kills itself.</exception>
     public void Kill(Exception? exception = null, bool block = true, TimeSpan? timeout = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        if (block)
+        {
+            HubBinding.Check(_hub, "GreenTask.Kill");
+        }
+        else if (HubBinding.Marshal(_hub, "GreenTask.Kill", static s => s.Task.Kill(s.Error, block: false), (Task: this, Error: exception)))
+        {
+            return;
+        }
+
         if (_ready)
         {
             return;

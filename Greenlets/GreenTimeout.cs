@@ -25,8 +25,10 @@ public sealed class GreenTimeout : IDisposable
     /// <param name="timeout">The time limit; <see cref="Timeout.InfiniteTimeSpan"/> never fires.</param>
     /// <param name="exception">The exception to raise, or null for a <see cref="GreenTimeoutException"/> whose
     /// <see cref="GreenTimeoutException.Timeout"/> is this timeout.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     public GreenTimeout(TimeSpan timeout, Exception? exception = null)
     {
+        HubTimeouts.Check(timeout, nameof(timeout));
         Duration = timeout;
         _owner = Greenlet.Current;
         _exception = exception ?? new GreenTimeoutException(this);
@@ -46,8 +48,14 @@ public sealed class GreenTimeout : IDisposable
     public bool HasFired { get; private set; }
 
     /// <summary>Cancels the timeout if it has not fired.</summary>
+    /// <remarks>Callable from any thread: posted into the hub of the greenlet that created it.</remarks>
     public void Dispose()
     {
+        if (_timer is { } timer && HubBinding.Marshal(timer.Hub, "GreenTimeout.Dispose", static t => t.Dispose(), this, stoppedIsDone: true))
+        {
+            return;
+        }
+
         _timer?.Cancel();
         _timer = null;
     }

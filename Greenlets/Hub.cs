@@ -84,26 +84,32 @@ public sealed partial class Hub : Greenlet
     /// <summary>Creates a <see cref="GreenTask"/> for <paramref name="action"/> that starts after <paramref name="delay"/>.</summary>
     /// <param name="delay">How long to wait before starting.</param>
     /// <param name="action">The body.</param>
-    /// <returns>The task; killing it before the delay passes means it never runs.</returns>
+    /// <returns>The task; killing it before the delay passes means it never runs. With
+    /// <see cref="Timeout.InfiniteTimeSpan"/> it never starts.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative and not infinite.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
     public static GreenTask SpawnLater(TimeSpan delay, Action action)
     {
+        HubTimeouts.Check(delay, nameof(delay));
         var task = new GreenTask(action);
         task.StartLater(delay);
         return task;
     }
 
     /// <summary>Waits cooperatively: other greenlets run meanwhile.</summary>
-    /// <param name="delay">How long to wait; <see cref="TimeSpan.Zero"/> (or less) lets every greenlet ready now run once
-    /// and then continues.</param>
-    /// <remarks>A timer never fires early; it fires as soon as the hub gets control after it is due.</remarks>
+    /// <param name="delay">How long to wait; <see cref="TimeSpan.Zero"/> lets every greenlet ready now run once
+    /// and then continues; <see cref="Timeout.InfiniteTimeSpan"/> waits until killed.</param>
+    /// <remarks>A timer never fires early; it fires as soon as the hub gets control after it is due. An infinite sleep
+    /// keeps nothing alive: in the main greenlet with nothing else left, it gets <see cref="HubLoopExitException"/>.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative and not infinite.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
     public static void Sleep(TimeSpan delay)
     {
+        HubTimeouts.Check(delay, nameof(delay));
         Hub hub = Current;
         Greenlet current = hub.CheckCanBlock();
         var waiter = new HubWaiter(hub, current, "Hub.Sleep");
-        if (delay <= TimeSpan.Zero)
+        if (delay == TimeSpan.Zero)
         {
             waiter.Wake(null);
             hub.Suspend(waiter, listed: false);
@@ -114,9 +120,11 @@ public sealed partial class Hub : Greenlet
     }
 
     /// <summary>Waits cooperatively for <paramref name="millisecondsDelay"/> milliseconds.</summary>
-    /// <param name="millisecondsDelay">How long to wait; 0 yields to every ready greenlet.</param>
+    /// <param name="millisecondsDelay">How long to wait; 0 yields to every ready greenlet; -1
+    /// (<see cref="Timeout.Infinite"/>) waits until killed.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="millisecondsDelay"/> is less than -1.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
-    public static void Sleep(int millisecondsDelay) => Sleep(TimeSpan.FromMilliseconds(millisecondsDelay));
+    public static void Sleep(int millisecondsDelay) => Sleep(HubTimeouts.FromMilliseconds(millisecondsDelay, nameof(millisecondsDelay)));
 
     /// <summary>Waits cooperatively for <paramref name="task"/>; its exception is rethrown with its original stack trace.</summary>
     /// <param name="task">Any .NET task; its completion is marshalled to the hub's thread, which resumes the caller.</param>
