@@ -45,12 +45,139 @@ public sealed class GreenletOptionsTests
     });
 
     [Fact]
+    public void Switch_ThreadStartFails_ThrowsInvalidOperationAndChangesNothing() => OnThread.Run(() =>
+    {
+        Greenlet main = Greenlet.Current;
+        var held = new List<Greenlet>();
+        var injected = new OutOfMemoryException("injected: thread start failed");
+        FiberPool.StartFault = () => injected;
+        try
+        {
+            // The pooled threads start greenlets without the OS; the first switch that needs a new thread fails.
+            InvalidOperationException? error = null;
+            Greenlet? refused = null;
+            int pooled = FiberPool.Shared.IdleThreads;
+            for (int i = 0; i <= pooled + 1 && error is null; i++)
+            {
+                var g = new Greenlet(x => main.Switch((int)x! + 1));
+                int threads = FiberPool.Shared.TotalThreads;
+                try
+                {
+                    Assert.Equal(i + 1, g.Switch(i));
+                    held.Add(g);
+                }
+                catch (InvalidOperationException e)
+                {
+                    error = e;
+                    refused = g;
+                    Assert.Equal(threads, FiberPool.Shared.TotalThreads);
+                }
+            }
+
+            Assert.NotNull(error);
+            Assert.Same(injected, error.InnerException);
+            Assert.Equal(GreenletState.Pending, refused!.State);
+            Assert.Same(main, Greenlet.Current);
+            Assert.Equal(GreenletState.Running, main.State);
+            Assert.All(held, g => Assert.Equal(GreenletState.Suspended, g.State));
+
+            // The caller can retry the very same switch once the OS lets a thread start.
+            FiberPool.StartFault = null;
+            Assert.Equal(42, refused.Switch(41));
+            held.Add(refused);
+            foreach (Greenlet g in held)
+            {
+                Assert.Equal("done", g.Switch("done"));
+                Assert.True(g.IsDead);
+            }
+        }
+        finally
+        {
+            FiberPool.StartFault = null;
+        }
+    });
+
+    [Fact]
+    public void Finish_ParentStartFails_ErrorGoesToNextParentAndParentStaysPending() => OnThread.Run(() =>
+    {
+        Greenlet main = Greenlet.Current;
+        var holders = Enumerable.Range(0, FiberPool.Shared.IdleThreads).Select(_ => new Greenlet(() => main.Switch())).ToList();
+        holders.ForEach(h => h.Switch());
+        var parent = new Greenlet(x => x);
+        var child = new Greenlet(_ =>
+        {
+            // Every pooled thread is busy now: the start of the pending parent, when this finishes, needs a new one.
+            FiberPool.StartFault = () => new OutOfMemoryException("injected");
+            return "to parent";
+        }) { Parent = parent };
+        try
+        {
+            // D3: the failed start of the parent goes on to the parent's parent.
+            var error = Assert.Throws<InvalidOperationException>(() => child.Switch());
+            Assert.IsType<OutOfMemoryException>(error.InnerException);
+            Assert.True(child.IsDead);
+            Assert.Equal(GreenletState.Pending, parent.State);
+        }
+        finally
+        {
+            FiberPool.StartFault = null;
+        }
+
+        Assert.Equal("again", parent.Switch("again"));
+        holders.ForEach(h => h.Switch());
+    });
+
+    [Fact]
+    public void PidsHeadroom_CgroupV1AndV2_TakesTheSmallestAncestorHeadroom()
+    {
+        string root = Directory.CreateTempSubdirectory("greenlets-cgroup").FullName;
+        try
+        {
+            void Limit(string dir, string max, int current)
+            {
+                Directory.CreateDirectory(dir);
+                File.WriteAllText(Path.Combine(dir, "pids.max"), max + "\n");
+                File.WriteAllText(Path.Combine(dir, "pids.current"), current + "\n");
+            }
+
+            // v2: the process's own cgroup is unlimited, its parent leaves 30, the root none.
+            Limit(Path.Combine(root, "app.slice"), "100", 70);
+            Limit(Path.Combine(root, "app.slice", "me.scope"), "max", 60);
+            File.WriteAllText(Path.Combine(root, "cgroup-v2"), "0::/app.slice/me.scope\n");
+            Assert.Equal(30, ProcessLimits.PidsHeadroom(Path.Combine(root, "cgroup-v2"), root));
+
+            // v1: the pids controller's own hierarchy, beside the others.
+            Limit(Path.Combine(root, "pids", "job"), "50", 45);
+            File.WriteAllText(Path.Combine(root, "cgroup-v1"), "4:memory:/job\n8:pids:/job\n0::/\n");
+            Assert.Equal(5, ProcessLimits.PidsHeadroom(Path.Combine(root, "cgroup-v1"), root));
+
+            File.WriteAllText(Path.Combine(root, "cgroup-none"), "4:memory:/x\n");
+            Assert.Equal(long.MaxValue, ProcessLimits.PidsHeadroom(Path.Combine(root, "cgroup-none"), root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void MaxThreads_Default_StaysUnderTheProcessLimits()
+    {
+        int cap = ProcessLimits.DefaultMaxThreads(GreenletOptions.StackSize);
+        (long headroom, string limit) = ProcessLimits.Headroom(GreenletOptions.StackSize);
+        Assert.InRange(cap, 1, int.MaxValue);
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(cap < headroom, $"default cap {cap}, headroom {headroom} ({limit})");
+        }
+    }
+
+    [Fact]
     public void Setters_OutOfRange_ThrowArgumentOutOfRange()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => GreenletOptions.MaxThreads = 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => GreenletOptions.StackSize = 1024);
         Assert.Throws<ArgumentOutOfRangeException>(() => GreenletOptions.IdleThreadTimeout = TimeSpan.FromSeconds(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => GreenletOptions.MaxIdleThreads = -1);
-        Assert.InRange(GreenletOptions.MaxThreads, 64, 12_000);
     }
 }
