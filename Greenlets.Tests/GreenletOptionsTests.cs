@@ -1,11 +1,15 @@
+using System.Globalization;
 using Greenlets.Internal;
+using Xunit.Abstractions;
 
 namespace Greenlets.Tests;
 
 /// <summary>The thread cap and the other fiber settings of <see cref="GreenletOptions"/>.</summary>
 [Collection(SerialCollection.Name)]
-public sealed class GreenletOptionsTests
+public sealed class GreenletOptionsTests(ITestOutputHelper output)
 {
+    private const string PidsCgroupVariable = "GREENLETS_TEST_PIDS_CGROUP";
+
     [Fact]
     public void Switch_PastThreadCap_ThrowsInvalidOperationAndStaysPending() => OnThread.Run(() =>
     {
@@ -170,6 +174,124 @@ public sealed class GreenletOptionsTests
         {
             Assert.True(cap < headroom, $"default cap {cap}, headroom {headroom} ({limit})");
         }
+    }
+
+    [Fact]
+    public void Switch_UnderRealPidsLimit_StopsAtDefaultCapThenThrowsAndRecovers()
+    {
+        string? cgroup = CreatePidsCgroup();
+        if (cgroup is null)
+        {
+            // Needs root and a writable pids controller; the injected failure above covers the switch itself.
+            output.WriteLine("no pids cgroup could be created here: only the injected thread-start failure was tested");
+            return;
+        }
+
+        try
+        {
+            Environment.SetEnvironmentVariable(PidsCgroupVariable, cgroup);
+            var (code, text, _) = ProcessExitTests.RunChild("pids-limit");
+            output.WriteLine(text);
+            Assert.Equal(0, code);
+            Assert.Contains("stopped by the cap: True", text, StringComparison.Ordinal);
+            Assert.Contains("refused by the OS: OutOfMemoryException, pending, main running", text, StringComparison.Ordinal);
+            Assert.Contains("retried: 42; finished: all", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(PidsCgroupVariable, null);
+
+            // A cgroup directory is removed with rmdir once empty (the child has exited).
+            Directory.Delete(cgroup);
+        }
+    }
+
+    /// <summary>The child side of <see cref="Switch_UnderRealPidsLimit_StopsAtDefaultCapThenThrowsAndRecovers"/>: joins the
+    /// cgroup, leaves itself 40 more tasks, and starts greenlets into the cap, then into the OS's refusal.</summary>
+    internal static int RunUnderPidsLimit()
+    {
+        string cgroup = Environment.GetEnvironmentVariable(PidsCgroupVariable)!;
+        File.WriteAllText(Path.Combine(cgroup, "cgroup.procs"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        long current = long.Parse(File.ReadAllText(Path.Combine(cgroup, "pids.current")), CultureInfo.InvariantCulture);
+        File.WriteAllText(Path.Combine(cgroup, "pids.max"), (current + 40).ToString(CultureInfo.InvariantCulture));
+
+        // The first read of the options computes the default cap, under the limit just set.
+        int cap = GreenletOptions.MaxThreads;
+        Greenlet main = Greenlet.Current;
+        var held = new List<Greenlet>();
+        InvalidOperationException? Fill()
+        {
+            for (int i = 0; i < 1_000; i++)
+            {
+                var g = new Greenlet(x => main.Switch(x));
+                try
+                {
+                    g.Switch();
+                    held.Add(g);
+                }
+                catch (InvalidOperationException e)
+                {
+                    held.Add(g);
+                    return e;
+                }
+            }
+
+            return null;
+        }
+
+        InvalidOperationException? atCap = Fill();
+        Console.WriteLine($"default cap {cap} under a headroom of 40; stopped by the cap: {atCap is { InnerException: null } && held.Count - 1 == cap && cap < 40}");
+        held.RemoveAt(held.Count - 1);
+
+        GreenletOptions.MaxThreads = 100_000;
+        InvalidOperationException? refusal = Fill();
+        Greenlet refused = held[^1];
+        held.RemoveAt(held.Count - 1);
+        Console.WriteLine($"refused by the OS: {refusal?.InnerException?.GetType().Name}, {refused.State.ToString().ToLowerInvariant()}, "
+            + $"main {(Greenlet.Current == main && main.State == GreenletState.Running ? "running" : "not running")}");
+
+        // A finished greenlet's thread goes back to the pool, where the refused switch, retried, finds it.
+        Greenlet first = held[0];
+        held.RemoveAt(0);
+        first.Switch("done");
+        object? retried = refused.Switch(42);
+        held.Add(refused);
+        held.ForEach(g => g.Switch("done"));
+        Console.WriteLine($"retried: {retried}; finished: {(held.TrueForAll(g => g.IsDead) && first.IsDead ? "all" : "not all")}");
+        return 0;
+    }
+
+    /// <summary>A fresh, unlimited pids cgroup (v2, else v1), or null where none can be made (not root, no controller).</summary>
+    private static string? CreatePidsCgroup()
+    {
+        string name = $"greenlets-test-{Environment.ProcessId}";
+        string v2 = "/sys/fs/cgroup";
+        string v1 = "/sys/fs/cgroup/pids";
+        foreach (string parent in new[] { v2, v1 })
+        {
+            bool isV2 = parent == v2 && File.Exists(Path.Combine(v2, "cgroup.controllers"));
+            if ((parent == v2 && !isV2) || !Directory.Exists(parent))
+            {
+                continue;
+            }
+
+            string dir = Path.Combine(parent, name);
+            try
+            {
+                Directory.CreateDirectory(dir);
+                if (File.Exists(Path.Combine(dir, "pids.max")))
+                {
+                    return dir;
+                }
+
+                Directory.Delete(dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return null;
     }
 
     [Fact]
