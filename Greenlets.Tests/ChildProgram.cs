@@ -37,6 +37,8 @@ public static class ChildProgram
                 ExtraScenarios.Run("exit-while-suspended", keep);
                 Console.WriteLine($"suspended: {keep.Count(g => g.State == GreenletState.Suspended)}");
                 return 0;
+            case "pids-limit":
+                return GreenletOptionsTests.RunUnderPidsLimit();
             default:
                 return ExtraScenarios.Run(args[0], null) ? 0 : 2;
         }

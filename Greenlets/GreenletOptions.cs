@@ -1,3 +1,5 @@
+using Greenlets.Internal;
+
 namespace Greenlets;
 
 /// <summary>Process-wide settings of the thread fibers behind <see cref="Greenlet"/>.</summary>
@@ -12,8 +14,12 @@ namespace Greenlets;
 /// </remarks>
 public static class GreenletOptions
 {
-    private static int maxThreads = DefaultMaxThreads();
-    private static int stackSize = 256 * 1024;
+    // The stack of a thread the runtime starts itself (new Thread(), the thread pool) on Linux: code that runs there
+    // runs on a fiber too. Reserved, not committed: a suspended greenlet's RSS is what its stack touched.
+    private const int DefaultStackSize = 1536 * 1024;
+
+    private static int stackSize = DefaultStackSize;
+    private static int maxThreads = ProcessLimits.DefaultMaxThreads(DefaultStackSize);
     private static TimeSpan idleThreadTimeout = TimeSpan.FromSeconds(10);
     private static int maxIdleThreads = 64;
     private static TimeSpan handoffSpinLimit = TimeSpan.FromMicroseconds(50);
@@ -22,10 +28,17 @@ public static class GreenletOptions
 
     /// <summary>Gets or sets the cap on live fiber threads (running, suspended or pooled).</summary>
     /// <remarks>
-    /// Near 16,000 threads the .NET runtime aborts the whole process (the default <c>vm.max_map_count</c> of
-    /// 65,530 maps, four per thread). The default is 12,000 or three quarters of what the map count allows, whichever
-    /// is lower. Starting a greenlet past the cap throws <see cref="InvalidOperationException"/>; the greenlet stays
-    /// pending and the process lives on.
+    /// <para>Starting a greenlet past the cap, or when the OS refuses a new thread, throws
+    /// <see cref="InvalidOperationException"/> (the OS error as its inner exception) before anything changes: the greenlet
+    /// stays pending, the switcher keeps running, and the same switch may be retried once threads are free.</para>
+    /// <para>The default, computed once at start-up on Linux, is three quarters of the smallest headroom of the process's
+    /// real limits: the cgroup's <c>pids.max</c> less <c>pids.current</c> (v1 and v2, with every ancestor cgroup),
+    /// <c>ulimit -u</c> (<c>RLIMIT_NPROC</c>) less the threads already in the process, <c>vm.max_map_count</c> less the
+    /// maps in use, over four maps per thread (past the map count the .NET runtime aborts the whole process),
+    /// <c>kernel.threads-max</c>, and, under <c>ulimit -v</c> or strict overcommit, the address space of
+    /// <see cref="StackSize"/> per thread. The quarter left is for the runtime's and the application's own threads. With
+    /// the default map count of 65,530 and no lower limit that is about 12,000; elsewhere 12,000. At least 1. Raise
+    /// <see cref="StackSize"/> under an address-space limit, or start many threads of your own, and lower this too.</para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public static int MaxThreads
@@ -38,7 +51,18 @@ public static class GreenletOptions
         }
     }
 
-    /// <summary>Gets or sets the stack size, in bytes, of new fiber threads (default 256 KiB).</summary>
+    /// <summary>Gets or sets the stack size, in bytes, of new fiber threads (default 1.5 MiB, as for the runtime's own threads on Linux).</summary>
+    /// <remarks>
+    /// <para>A stack is reserved address space; only the pages a greenlet touches cost memory, so a suspended greenlet
+    /// costs the same RSS (~24 KB) with a 256 KiB or a 1.5 MiB stack. A recursion as deep as a thread-pool thread
+    /// allows runs on a fiber too (tens of thousands of small frames); a tree's main thread usually has more (8 MiB).</para>
+    /// <para>A fiber that overflows its stack kills the process, as any .NET stack overflow does: the runtime prints
+    /// <c>Stack overflow.</c>, <c>Repeated N times:</c> with the recursing frames, then the frames below them, to standard
+    /// error, and the exit code is 134 (SIGABRT) on Linux; no <c>catch</c> or <c>finally</c> runs. The bottom frames
+    /// <c>Greenlets.Internal.GreenletCore.Begin</c> ... <c>Greenlets.Internal.Fiber.Loop</c> say it was a greenlet's stack,
+    /// and the frame above them is its run function. If the recursion is legitimate, raise this value at start-up (it
+    /// applies to fiber threads started afterwards; pooled ones keep theirs).</para>
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 64 KiB.</exception>
     public static int StackSize
     {
@@ -124,25 +148,4 @@ public static class GreenletOptions
     internal static long HandoffSpinTicks => Volatile.Read(ref handoffSpinTicks);
 
     private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-
-    private static int DefaultMaxThreads()
-    {
-        const int ceiling = 12_000;
-        try
-        {
-            if (OperatingSystem.IsLinux() && File.Exists("/proc/sys/vm/max_map_count")
-                && int.TryParse(File.ReadAllText("/proc/sys/vm/max_map_count").Trim(), out int maps))
-            {
-                return Math.Clamp(maps / 4 * 3 / 4, 64, ceiling);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return ceiling;
-    }
 }

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 namespace Greenlets.Internal;
 
 /// <summary>A pooled OS thread that runs one greenlet at a time, parked on its <see cref="HandoffGate"/>.</summary>
+/// <remarks><see cref="FiberPool.Rent"/> starts the thread before a switch commits to it: the only step of a switch
+/// that the OS can refuse happens while nothing has changed yet.</remarks>
 internal sealed class Fiber
 {
     private readonly FiberPool _pool;
@@ -19,34 +21,25 @@ internal sealed class Fiber
     /// <summary>Gets the OS thread.</summary>
     public Thread Thread { get; }
 
-    /// <summary>Gets or sets whether the OS thread has been started.</summary>
-    public bool Started { get; set; }
-
-    /// <summary>Runs <paramref name="core"/> on this fiber; the caller already set up its incoming payload.</summary>
+    /// <summary>Runs <paramref name="core"/> on this (started, parked) fiber; the caller already set up its incoming payload.</summary>
     /// <param name="core">The greenlet to run.</param>
     /// <param name="from">The switcher's gate (see <see cref="HandoffGate.Signal"/>).</param>
     public void Start(GreenletCore core, HandoffGate? from)
     {
         _assigned = core;
-
-        // Placement first: a new thread reads it when it attaches.
-        Gate.Prepare(from);
-        if (!Started)
-        {
-            Started = true;
-            Thread.UnsafeStart();
-        }
-
-        Gate.Release();
+        Gate.Signal(from);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Loop()
     {
         Gate.Attach();
+
+        // A new fiber is rented already: its first greenlet is on the way, however long the idle timeout.
+        bool rented = true;
         while (true)
         {
-            if (!Gate.Wait((int)GreenletOptions.IdleThreadTimeout.TotalMilliseconds))
+            if (!Gate.Wait(rented ? Timeout.Infinite : (int)GreenletOptions.IdleThreadTimeout.TotalMilliseconds))
             {
                 if (_pool.TryRetire(this))
                 {
@@ -63,6 +56,8 @@ internal sealed class Fiber
                 // The pool was full when the greenlet finished: this thread is no longer counted, so it exits.
                 return;
             }
+
+            rented = false;
         }
     }
 }

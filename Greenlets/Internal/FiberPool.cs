@@ -10,6 +10,9 @@ internal sealed class FiberPool
     /// <summary>Gets the shared pool.</summary>
     public static FiberPool Shared { get; } = new();
 
+    /// <summary>Gets or sets a test hook: when it returns an exception, the next new fiber thread "fails to start" with it.</summary>
+    internal static Func<Exception?>? StartFault { get; set; }
+
     /// <summary>Gets the number of fiber threads alive (busy or idle).</summary>
     public int TotalThreads => Volatile.Read(ref _total);
 
@@ -25,8 +28,10 @@ internal sealed class FiberPool
         }
     }
 
-    /// <summary>Takes an idle fiber, or makes a new one when under the cap.</summary>
-    /// <exception cref="InvalidOperationException">The cap on live fiber threads is reached.</exception>
+    /// <summary>Takes an idle fiber, or starts a new one when under the cap; the fiber's thread is running and parked.</summary>
+    /// <remarks>The switch calls this before it changes any state, so a failure here leaves every greenlet as it was.</remarks>
+    /// <exception cref="InvalidOperationException">The cap on live fiber threads is reached, or the OS refused a new thread
+    /// (its error is the inner exception).</exception>
     public Fiber Rent()
     {
         lock (_lock)
@@ -50,7 +55,32 @@ internal sealed class FiberPool
             _total++;
         }
 
-        return new Fiber(this);
+        try
+        {
+            var fresh = new Fiber(this);
+            if (StartFault?.Invoke() is { } fault)
+            {
+                throw fault;
+            }
+
+            fresh.Thread.UnsafeStart();
+            return fresh;
+        }
+        catch (Exception e) when (e is OutOfMemoryException or ThreadStartException or ThreadStateException)
+        {
+            // The OS is out of threads (pids.max, RLIMIT_NPROC, vm.max_map_count, address space): nothing was handed
+            // to the fiber yet, so the caller's switch can fail cleanly and be retried later.
+            lock (_lock)
+            {
+                _total--;
+            }
+
+            throw new InvalidOperationException(
+                $"Cannot start another greenlet: the OS refused a new fiber thread ({e.Message}) with {TotalThreads} fiber threads live. "
+                + "A process limit (cgroup pids.max, ulimit -u, vm.max_map_count, address space) is lower than GreenletOptions.MaxThreads: "
+                + "finish or kill suspended greenlets, lower GreenletOptions.MaxThreads, or raise the limit.",
+                e);
+        }
     }
 
     /// <summary>Gives back a fiber whose greenlet has finished; false when the fiber must exit instead.</summary>

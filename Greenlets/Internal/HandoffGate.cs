@@ -119,10 +119,14 @@ internal sealed unsafe class HandoffGate
             return;
         }
 
-        _tid = CpuPlacement.CurrentThreadId();
-        if (_wantCpu >= 0 && CpuPlacement.Pin(0, _wantCpu))
+        // The thread starts before its first switch places it (FiberPool.Rent), so a placement may race this: publish the
+        // tid, then look for a wish, while PlaceOn records the wish, then looks for a tid (both with full fences). One side
+        // sees the other, and at worst both pin the thread to the same CPU.
+        Interlocked.Exchange(ref _tid, CpuPlacement.CurrentThreadId());
+        int want = Volatile.Read(ref _wantCpu);
+        if (want >= 0 && CpuPlacement.Pin(0, want))
         {
-            Cpu = _wantCpu;
+            Cpu = want;
         }
     }
 
@@ -410,11 +414,20 @@ internal sealed unsafe class HandoffGate
     /// <summary>Pins the owning fiber thread to <paramref name="cpu"/>, or asks it to pin itself once it runs.</summary>
     private void PlaceOn(int cpu)
     {
-        if (_tid == 0)
+        int tid = Volatile.Read(ref _tid);
+        if (tid == 0)
         {
-            _wantCpu = cpu;
+            Interlocked.Exchange(ref _wantCpu, cpu);
+            tid = Volatile.Read(ref _tid);
+            if (tid == 0)
+            {
+                // The thread pins itself when it attaches.
+                Cpu = cpu;
+                return;
+            }
         }
-        else if (CpuPlacement.Pin(_tid, cpu))
+
+        if (CpuPlacement.Pin(tid, cpu))
         {
             Cpu = cpu;
         }
