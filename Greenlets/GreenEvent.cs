@@ -4,8 +4,9 @@ using Greenlets.Internal;
 namespace Greenlets;
 
 /// <summary>A flag greenlets can wait on cooperatively: gevent's <c>Event</c>.</summary>
-/// <remarks><see cref="Set"/> wakes every waiter through the hub: they resume, in the order they started waiting, when
-/// the setter next waits. <see cref="Set"/> and <see cref="Clear"/> may be called from any thread; waiting happens in
+/// <remarks><see cref="Set"/> schedules one hub callback that resumes every waiter, in the order they started waiting,
+/// when the setter next waits; a waiter notified so returns true even if the flag was cleared meanwhile, and a
+/// <see cref="Wait(TimeSpan?)"/> on a set flag whose wake-up is still pending resumes after those waiters (gevent's order). <see cref="Set"/> and <see cref="Clear"/> may be called from any thread; waiting happens in
 /// a greenlet tree. A setter on another thread does not keep the hub alive: if nothing else can wake the tree, a
 /// waiter gets <see cref="HubLoopExitException"/>, so wait with a timeout (or on a <see cref="Task"/> with
 /// <see cref="Hub.Wait(Task)"/>) for cross-thread signals.</remarks>
@@ -17,8 +18,14 @@ public sealed class GreenEvent
 
     private readonly HubBinding _binding = new();
     private readonly Lock _sync = new();
-    private readonly WaitList _waiters = new();
+    private readonly WaitList _waiters;
     private volatile bool _isSet;
+
+    /// <summary>Creates a cleared event.</summary>
+    public GreenEvent()
+    {
+        _waiters = new WaitList(() => _isSet, notifyAll: true);
+    }
 
     /// <summary>Gets whether the flag is set.</summary>
     public bool IsSet => _isSet;
@@ -32,19 +39,10 @@ public sealed class GreenEvent
             return;
         }
 
-        List<HubWaiter> woken = [];
         lock (_sync)
         {
             _isSet = true;
-            while (_waiters.TakeFirst() is { } waiter)
-            {
-                woken.Add(waiter);
-            }
-        }
-
-        foreach (HubWaiter waiter in woken)
-        {
-            waiter.WakeFromAnyThread(true);
+            _waiters.Notify();
         }
     }
 
@@ -67,17 +65,22 @@ public sealed class GreenEvent
     /// <exception cref="GreenletError">The event belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever set the flag (thrown into the main greenlet).</exception>
-    public bool Wait(TimeSpan? timeout = null)
+    public bool Wait(TimeSpan? timeout = null) => Wait(timeout, "GreenEvent.Wait");
+
+    /// <summary>Waits as <see cref="Wait(TimeSpan?)"/>, named <paramref name="what"/> for diagnostics (a group's or a queue's join).</summary>
+    internal bool Wait(TimeSpan? timeout, string what)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenEvent.Wait");
         if (_isSet)
         {
+            // gevent: set, but the wake-up of the earlier waiters is still pending: they run first.
+            _waiters.WaitForNotifier(what);
             return true;
         }
 
         Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenEvent.Wait");
+        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), what);
         LinkedListNode<HubWaiter> node;
         lock (_sync)
         {
@@ -86,19 +89,10 @@ public sealed class GreenEvent
                 return true;
             }
 
-            node = _waiters.Add(waiter);
+            node = _waiters.Link(waiter);
         }
 
-        try
-        {
-            return hub.Block(waiter, timeout) || _isSet;
-        }
-        finally
-        {
-            lock (_sync)
-            {
-                _waiters.Remove(node);
-            }
-        }
+        // True once notified, even if the flag was cleared again before this greenlet ran (gevent).
+        return _waiters.Block(hub, waiter, node, timeout);
     }
 }

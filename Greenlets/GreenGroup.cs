@@ -12,13 +12,15 @@ public class GreenGroup : IEnumerable<GreenTask>
 {
     private readonly HubBinding _binding = new();
     private readonly HashSet<GreenTask> _tasks = [];
-    private readonly WaitList _joiners = new();
+    private readonly HashSet<GreenTask> _dying = [];
+    private readonly GreenEvent _empty = new();
     private readonly Action<GreenTask> _onFinished;
 
     /// <summary>Creates an empty group.</summary>
     public GreenGroup()
     {
         _onFinished = OnFinished;
+        _empty.Set();
     }
 
     /// <summary>Gets the number of unfinished members.</summary>
@@ -55,7 +57,7 @@ public class GreenGroup : IEnumerable<GreenTask>
         return task;
     }
 
-    /// <summary>Adds a task; it leaves the group when it finishes.</summary>
+    /// <summary>Adds a task; it leaves the group when its link notifier runs, after it finishes (as in gevent).</summary>
     /// <param name="t">The task.</param>
     /// <exception cref="ArgumentNullException"><paramref name="t"/> is null.</exception>
     /// <exception cref="GreenletError">The group, or the task, belongs to another thread's hub.</exception>
@@ -70,8 +72,9 @@ public class GreenGroup : IEnumerable<GreenTask>
         }
 
         AcquireSlot();
-        _tasks.Add(t);
         t.AddRawLink(_onFinished);
+        _tasks.Add(t);
+        _empty.Clear();
     }
 
     /// <summary>Removes a task without killing it.</summary>
@@ -80,14 +83,10 @@ public class GreenGroup : IEnumerable<GreenTask>
     public void Discard(GreenTask t)
     {
         Binding.Enter("GreenGroup.Discard");
-        if (t is not null && _tasks.Remove(t))
+        if (t is not null && _tasks.Contains(t))
         {
             t.RemoveRawLink(_onFinished);
-            ReleaseSlot();
-            if (_tasks.Count == 0)
-            {
-                _joiners.WakeAll(null);
-            }
+            Remove(t);
         }
     }
 
@@ -101,10 +100,11 @@ public class GreenGroup : IEnumerable<GreenTask>
         return _tasks.Contains(t);
     }
 
-    /// <summary>Waits cooperatively until the group is empty.</summary>
+    /// <summary>Waits cooperatively until the group is empty: gevent's <c>Group.join</c>.</summary>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
-    /// <param name="throwOnError">Whether to rethrow the first failure of a member while waiting.</param>
-    /// <returns>True when the group became empty; false when the timeout passed first.</returns>
+    /// <param name="throwOnError">Whether to rethrow, once the wait is over, the failure of a task that was a member when it began.</param>
+    /// <returns>True when the group became empty (it may have members again by the time the joiner runs, as in
+    /// gevent: the wake-up counts); false when the timeout passed first.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">The group belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
@@ -114,45 +114,28 @@ public class GreenGroup : IEnumerable<GreenTask>
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         Binding.Enter("GreenGroup.Join");
-        long deadline = timeout is { } t && t != Timeout.InfiniteTimeSpan ? Environment.TickCount64 + (long)t.TotalMilliseconds : long.MaxValue;
-        while (_tasks.Count > 0)
+        GreenTask[] members = throwOnError ? [.. _tasks] : [];
+        bool empty = _empty.Wait(timeout, "GreenGroup.Join");
+        foreach (GreenTask task in members)
         {
-            Hub hub = Hub.Current;
-            var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenGroup.Join");
-            LinkedListNode<HubWaiter> node = _joiners.Add(waiter);
-            bool woken;
-            try
-            {
-                TimeSpan? remaining = deadline == long.MaxValue ? null : TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64));
-                woken = hub.Block(waiter, remaining);
-            }
-            finally
-            {
-                _joiners.Remove(node);
-            }
-
-            if (!woken)
-            {
-                return _tasks.Count == 0;
-            }
-
-            if (throwOnError && waiter.Value is GreenTask { Exception: { } error })
+            if (task.Exception is { } error)
             {
                 ExceptionDispatchInfo.Throw(error);
             }
         }
 
-        return true;
+        return empty;
     }
 
-    /// <summary>Kills every member (see <see cref="Hub.KillAll"/>).</summary>
-    /// <param name="e">The exception, or null for <see cref="GreenletExit"/>.</param>
+    /// <summary>Kills every member: gevent's <c>Group.kill</c>. Each member is killed once; blocking, the call then
+    /// waits until the group is empty, or until <paramref name="timeout"/> passes, when it returns quietly (members that
+    /// survived the kill stay in the group).</summary>
+    /// <param name="e">The exception, or null for a new <see cref="GreenletExit"/> each.</param>
     /// <param name="block">Whether to wait until they finished.</param>
     /// <param name="timeout">The longest wait when blocking, or null for no limit.</param>
     /// <remarks>With <paramref name="block"/> false, callable from any thread: posted into the owning hub.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">Blocking, and the group belongs to another thread's hub.</exception>
-    /// <exception cref="GreenTimeoutException">Blocking, the timeout passed before every member finished.</exception>
     public void Kill(Exception? e = null, bool block = true, TimeSpan? timeout = null)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
@@ -162,7 +145,30 @@ public class GreenGroup : IEnumerable<GreenTask>
         }
 
         Binding.Enter("GreenGroup.Kill");
-        Hub.KillAll([.. _tasks], e, block, timeout);
+        using GreenTimeout? limit = block && timeout is { } span ? new GreenTimeout(span) : null;
+        try
+        {
+            while (_tasks.Count > 0)
+            {
+                foreach (GreenTask task in (GreenTask[])[.. _tasks])
+                {
+                    if (_dying.Add(task))
+                    {
+                        task.Kill(e ?? new GreenletExit(), block: false);
+                    }
+                }
+
+                if (!block)
+                {
+                    break;
+                }
+
+                Hub.JoinAll([.. _tasks]);
+            }
+        }
+        catch (GreenTimeoutException timedOut) when (limit is not null && timedOut.Timeout == limit)
+        {
+        }
     }
 
     /// <summary>Returns an enumerator over a snapshot of the members.</summary>
@@ -192,13 +198,24 @@ public class GreenGroup : IEnumerable<GreenTask>
     {
     }
 
+    // gevent's Group._discard, a raw link of every member; Pool's adds the slot's release after it.
     private void OnFinished(GreenTask task)
     {
-        if (!task.IsSuccessful && _joiners.Count > 0)
+        if (_tasks.Contains(task))
         {
-            _joiners.WakeAll(task);
+            Remove(task);
+        }
+    }
+
+    private void Remove(GreenTask task)
+    {
+        _tasks.Remove(task);
+        _dying.Remove(task);
+        if (_tasks.Count == 0)
+        {
+            _empty.Set();
         }
 
-        Discard(task);
+        ReleaseSlot();
     }
 }

@@ -6,7 +6,9 @@ namespace Greenlets;
 
 /// <summary>A re-entrant lock owned by a greenlet, waited on cooperatively (FIFO): gevent's <c>RLock</c>.</summary>
 /// <remarks>Unlike a C# <c>lock</c>, holding it across a cooperative wait is fine: other greenlets wait for it in the
-/// hub instead of deadlocking the tree. Use it from one tree only.</remarks>
+/// hub instead of deadlocking the tree. Built on a <see cref="GreenSemaphore"/> of one permit, as gevent's is: the last
+/// release frees the lock and wakes the first waiter through the hub, so the releaser may take it again before that
+/// waiter runs. Use it from one tree only.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenLock
 {
@@ -14,7 +16,7 @@ public sealed class GreenLock
     internal string DebuggerDisplay => $"GreenLock IsLocked={IsLocked} owner={_owner?.Name ?? "(none)"} depth={_depth}";
 
     private readonly HubBinding _binding = new();
-    private readonly WaitList _waiters = new();
+    private readonly GreenSemaphore _block = new(1);
     private Greenlet? _owner;
     private int _depth;
 
@@ -33,39 +35,23 @@ public sealed class GreenLock
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenLock.Acquire");
         Greenlet current = Greenlet.Current;
-        if (_owner is null || _owner == current)
+        if (_owner == current)
         {
-            _owner = current;
             _depth++;
             return true;
         }
 
-        if (timeout == TimeSpan.Zero)
+        if (!_block.Acquire(timeout))
         {
             return false;
         }
 
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenLock.Acquire");
-        LinkedListNode<HubWaiter> node = _waiters.Add(waiter);
-        bool acquired = false;
-        try
-        {
-            acquired = hub.Block(waiter, timeout);
-            return acquired;
-        }
-        finally
-        {
-            _waiters.Remove(node);
-            if (!acquired && _owner == current)
-            {
-                // Killed after the lock was handed over: pass it on.
-                Release();
-            }
-        }
+        _owner = current;
+        _depth = 1;
+        return true;
     }
 
-    /// <summary>Releases one level of the lock; the last release hands it to the first waiter.</summary>
+    /// <summary>Releases one level of the lock; the last release frees it and schedules the wake-up of the first waiter.</summary>
     /// <exception cref="GreenletError">The lock belongs to another thread's hub (its owner is a greenlet of that hub).</exception>
     /// <exception cref="SynchronizationLockException">The running greenlet does not hold the lock.</exception>
     public void Release()
@@ -82,11 +68,6 @@ public sealed class GreenLock
         }
 
         _owner = null;
-        if (_waiters.TakeFirst() is { } waiter)
-        {
-            _owner = waiter.Greenlet;
-            _depth = 1;
-            waiter.Wake(null);
-        }
+        _block.Release();
     }
 }

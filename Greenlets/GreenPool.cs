@@ -2,7 +2,8 @@ namespace Greenlets;
 
 /// <summary>A group limited to a number of unfinished tasks: gevent's <c>Pool</c>.</summary>
 /// <remarks><see cref="GreenGroup.Spawn(Action)"/> and <see cref="GreenGroup.Add"/> wait cooperatively for a free slot
-/// (FIFO). A pool of size 0 never has one. Use a pool from one tree only.</remarks>
+/// (FIFO). A slot frees when the finished task's link notifier runs (as in gevent: a task killed before it ran still
+/// counts until the hub runs). A pool of size 0 never has one. Use a pool from one tree only.</remarks>
 public sealed class GreenPool : GreenGroup
 {
     private readonly GreenSemaphore _slots;
@@ -21,7 +22,7 @@ public sealed class GreenPool : GreenGroup
     public int Size { get; }
 
     /// <summary>Gets the number of free slots.</summary>
-    public int FreeCount => _slots.CurrentCount;
+    public int FreeCount => Math.Max(0, Size - Count);
 
     /// <summary>Waits cooperatively until a slot is free, without taking it.</summary>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
@@ -34,18 +35,9 @@ public sealed class GreenPool : GreenGroup
     {
         Internal.HubTimeouts.Check(timeout, nameof(timeout));
         Binding.Enter("GreenPool.WaitAvailable");
-        if (FreeCount > 0)
-        {
-            return true;
-        }
 
-        if (!_slots.Acquire(timeout))
-        {
-            return false;
-        }
-
-        _slots.Release();
-        return true;
+        // gevent's Semaphore.wait: woken with the acquirers, in order, while a slot is free; it takes nothing.
+        return _slots.WaitAvailable(timeout, "GreenPool.WaitAvailable");
     }
 
     /// <summary>Gets the debugger's one-line view.</summary>

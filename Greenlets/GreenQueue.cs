@@ -8,7 +8,9 @@ namespace Greenlets;
 /// <remarks>
 /// <para><c>maxSize</c> null: unbounded. A positive <c>maxSize</c>: <see cref="Put"/> waits while the queue is full.
 /// <c>maxSize: 0</c>: a rendezvous channel with no buffer: <see cref="Put"/> waits until a getter takes the item.</para>
-/// <para>Blocked getters and putters are served in FIFO order. Every <see cref="Put"/> adds an unfinished task that
+/// <para>Blocked getters and putters are served in FIFO order by one hub callback, as in gevent: an item put while a
+/// getter waits is counted (and fills the queue) at once, and the getter takes it when the putter next waits; a
+/// channel's <see cref="Put"/> returns after its getter has run. Every <see cref="Put"/> adds an unfinished task that
 /// <see cref="TaskDone"/> completes; <see cref="Join"/> waits until none is left. Use a queue from one tree only.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
@@ -20,9 +22,12 @@ public sealed class GreenQueue<T>
 
     private readonly HubBinding _binding = new();
     private readonly Queue<T> _items = new();
-    private readonly WaitList _getters = new();
-    private readonly WaitList _putters = new();
-    private readonly WaitList _joiners = new();
+    private readonly LinkedList<HubWaiter> _getters = new();
+    private readonly LinkedList<Putter> _putters = new();
+    private readonly GreenEvent _allDone = new();
+    private readonly Action _unlock;
+    private Hub? _hub;
+    private bool _unlockScheduled;
     private int _unfinished;
 
     /// <summary>Creates a queue.</summary>
@@ -36,6 +41,8 @@ public sealed class GreenQueue<T>
         }
 
         MaxSize = maxSize;
+        _unlock = MaxSize == 0 ? UnlockChannel : UnlockQueue;
+        _allDone.Set();
     }
 
     /// <summary>Gets the capacity: null for unbounded, 0 for a rendezvous channel.</summary>
@@ -46,6 +53,8 @@ public sealed class GreenQueue<T>
 
     /// <summary>Gets the number of items put and not yet marked done by <see cref="TaskDone"/>.</summary>
     public int UnfinishedTasks => _unfinished;
+
+    private bool HasRoom => MaxSize is null || _items.Count < MaxSize;
 
     /// <summary>Puts an item, waiting cooperatively while the queue is full (for a channel: until a getter takes it).</summary>
     /// <param name="item">The item.</param>
@@ -65,21 +74,28 @@ public sealed class GreenQueue<T>
         }
 
         _binding.Enter("GreenQueue.Put");
-        if (TryPut(item))
+        if (MaxSize != 0 && TryPut(item))
         {
             return;
         }
 
-        if (timeout == TimeSpan.Zero)
+        // A channel's put always waits for the getter to run (gevent): with TimeSpan.Zero, only when a getter waits.
+        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _getters.Count == 0))
         {
             throw new GreenTimeoutException("The queue is full.");
         }
 
         Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenQueue.Put") { Item = item };
-        LinkedListNode<HubWaiter> node = _putters.Add(waiter);
+        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenQueue.Put");
+        _hub ??= hub;
+        LinkedListNode<Putter> node = _putters.AddLast(new Putter(item, waiter));
         try
         {
+            if (_getters.Count > 0)
+            {
+                ScheduleUnlock();
+            }
+
             if (!hub.Block(waiter, timeout))
             {
                 throw new GreenTimeoutException($"The queue stayed full for {timeout}.");
@@ -87,7 +103,7 @@ public sealed class GreenQueue<T>
         }
         finally
         {
-            _putters.Remove(node);
+            node.List?.Remove(node);
         }
     }
 
@@ -103,45 +119,48 @@ public sealed class GreenQueue<T>
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenQueue.Get");
-        if (TryGet(out T item))
+        if (MaxSize != 0 && TryGet(out T item))
         {
             return item;
         }
 
-        if (timeout == TimeSpan.Zero)
+        // A channel's get always waits for the putter's hand-over (gevent): with TimeSpan.Zero, only when a putter waits.
+        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _putters.Count == 0))
         {
             throw new GreenTimeoutException("The queue is empty.");
         }
 
         Hub hub = Hub.Current;
         var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenQueue.Get");
-        LinkedListNode<HubWaiter> node = _getters.Add(waiter);
-        bool received = false;
+        _hub ??= hub;
+        LinkedListNode<HubWaiter> node = _getters.AddLast(waiter);
         try
         {
+            if (_putters.Count > 0)
+            {
+                ScheduleUnlock();
+            }
+
             if (!hub.Block(waiter, timeout))
             {
                 throw new GreenTimeoutException($"The queue stayed empty for {timeout}.");
             }
 
-            received = true;
-            return (T)waiter.Value!;
+            // A queue's getter takes the item itself, now that it runs; a channel's was handed over.
+            return MaxSize == 0 ? (T)waiter.Value! : _items.Dequeue();
         }
         finally
         {
-            _getters.Remove(node);
-            if (!received && waiter.IsWoken && !waiter.TimedOut)
-            {
-                // Killed after an item was handed over but before it ran: the item goes back, not lost.
-                Offer((T)waiter.Value!);
-            }
+            node.List?.Remove(node);
         }
     }
 
-    /// <summary>Puts an item if that needs no waiting: a getter waits, or there is room.</summary>
+    /// <summary>Puts an item if that needs no waiting: there is room (for a channel: a getter waits).</summary>
     /// <param name="item">The item.</param>
     /// <returns>True when the item was put.</returns>
-    /// <remarks>On an unbounded queue, callable from any thread: posted into the owning hub, and always true.</remarks>
+    /// <remarks>The item is counted at once and a waiting getter is woken through the hub, as in gevent: the getter
+    /// runs when the caller next waits. On a channel the item is handed to the first waiting getter then. On an
+    /// unbounded queue, callable from any thread: posted into the owning hub, and always true.</remarks>
     /// <exception cref="GreenletError">The queue is bounded and belongs to another thread's hub.</exception>
     public bool TryPut(T item)
     {
@@ -151,45 +170,66 @@ public sealed class GreenQueue<T>
         }
 
         _binding.Enter("GreenQueue.TryPut");
-        if (_items.Count == 0 && _getters.TakeFirst() is { } getter)
+        if (MaxSize == 0)
         {
-            _unfinished++;
-            getter.Wake(item);
+            if (_getters.Count == 0)
+            {
+                return false;
+            }
+
+            // A hand-over with no putter to resume afterwards.
+            _putters.AddLast(new Putter(item, null));
+            ScheduleUnlock();
             return true;
         }
 
-        if (MaxSize is null || _items.Count < MaxSize)
+        if (!HasRoom)
         {
-            _unfinished++;
-            _items.Enqueue(item);
-            return true;
+            return false;
         }
 
-        return false;
+        Enqueue(item);
+        if (_getters.Count > 0)
+        {
+            ScheduleUnlock();
+        }
+
+        return true;
     }
 
     /// <summary>Takes the first item if that needs no waiting.</summary>
     /// <param name="item">The item, or the default when none was available.</param>
     /// <returns>True when an item was taken.</returns>
+    /// <remarks>A putter waiting for room (or, on a channel, for this hand-over) is resumed through the hub.</remarks>
     /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
     public bool TryGet(out T item)
     {
         _binding.Enter("GreenQueue.TryGet");
-        if (_items.TryDequeue(out item!))
+        if (MaxSize == 0)
         {
-            if (_putters.TakeFirst() is { } putter)
+            if (_putters.First is { } first)
             {
-                _items.Enqueue((T)putter.Item!);
-                putter.Wake(null);
+                _putters.RemoveFirst();
+                item = first.Value.Item;
+                _unfinished++;
+                _allDone.Clear();
+
+                // gevent: the putter resumes from a callback of its own, after the greenlets ready now.
+                first.Value.Waiter?.Wake(null);
+                return true;
             }
 
-            return true;
+            item = default!;
+            return false;
         }
 
-        if (_putters.TakeFirst() is { } direct)
+        if (_items.TryDequeue(out item!))
         {
-            item = (T)direct.Item!;
-            direct.Wake(null);
+            if (_putters.Count > 0)
+            {
+                ScheduleUnlock();
+            }
+
             return true;
         }
 
@@ -210,7 +250,7 @@ public sealed class GreenQueue<T>
 
         if (--_unfinished == 0)
         {
-            _joiners.WakeAll(null);
+            _allDone.Set();
         }
     }
 
@@ -225,32 +265,81 @@ public sealed class GreenQueue<T>
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenQueue.Join");
-        if (_unfinished == 0)
+        return _allDone.Wait(timeout, "GreenQueue.Join");
+    }
+
+    private void Enqueue(T item)
+    {
+        _items.Enqueue(item);
+        _unfinished++;
+        _allDone.Clear();
+    }
+
+    /// <summary>Schedules the one hub callback that matches waiting putters and getters (gevent's <c>_unlock</c>).</summary>
+    private void ScheduleUnlock()
+    {
+        if (_unlockScheduled || _hub is null)
         {
-            return true;
+            return;
         }
 
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenQueue.Join");
-        LinkedListNode<HubWaiter> node = _joiners.Add(waiter);
+        _unlockScheduled = true;
+        _hub.Schedule(_unlock);
+    }
+
+    // gevent's Queue._unlock: lets a putter in while there is room, then a getter take an item while there is one;
+    // each is switched into and runs until it waits again.
+    private void UnlockQueue()
+    {
         try
         {
-            hub.Block(waiter, timeout);
-            return _unfinished == 0;
+            bool again = true;
+            while (again)
+            {
+                again = false;
+                if (_putters.First is { } putter && HasRoom)
+                {
+                    again = true;
+                    _putters.RemoveFirst();
+                    Enqueue(putter.Value.Item);
+                    putter.Value.Waiter?.Resume(null);
+                }
+
+                if (_getters.First is { } getter && _items.Count > 0)
+                {
+                    again = true;
+                    _getters.RemoveFirst();
+                    getter.Value.Resume(null);
+                }
+            }
         }
         finally
         {
-            _joiners.Remove(node);
+            _unlockScheduled = false;
         }
     }
 
-    private void Offer(T item)
+    // gevent's Channel._unlock: hands each waiting putter's item to a waiting getter; the getter runs first.
+    private void UnlockChannel()
     {
-        _unfinished--;
-        if (!TryPut(item))
+        try
         {
-            _unfinished++;
-            _items.Enqueue(item);
+            while (_putters.First is { } putter && _getters.First is { } getter)
+            {
+                _getters.RemoveFirst();
+                _putters.RemoveFirst();
+                _unfinished++;
+                _allDone.Clear();
+                getter.Value.Resume(putter.Value.Item);
+                putter.Value.Waiter?.Resume(null);
+            }
+        }
+        finally
+        {
+            _unlockScheduled = false;
         }
     }
+
+    /// <summary>An item waiting to go in, with the greenlet to resume once it did (none for a channel's TryPut).</summary>
+    private readonly record struct Putter(T Item, HubWaiter? Waiter);
 }

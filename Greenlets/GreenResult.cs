@@ -7,8 +7,9 @@ namespace Greenlets;
 /// <summary>A value or an exception that greenlets can wait for: gevent's <c>AsyncResult</c>.</summary>
 /// <typeparam name="T">The value type.</typeparam>
 /// <remarks><see cref="Set"/> and <see cref="SetException"/> may be called from any thread; waiters resume through
-/// their hub. Setting again replaces the outcome. A setter on another thread does not keep the hub alive: wait with
-/// a timeout for cross-thread results, or the waiter may get <see cref="HubLoopExitException"/> first.</remarks>
+/// their hub. As in gevent, a value once set wins over an exception (<see cref="Get"/> returns it, even after a later
+/// <see cref="SetException"/>), a later <see cref="Set"/> replaces the value, and one hub callback wakes every waiter.
+/// A setter on another thread does not keep the hub alive: wait with a timeout for cross-thread results, or the waiter may get <see cref="HubLoopExitException"/> first.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenResult<T>
 {
@@ -17,21 +18,28 @@ public sealed class GreenResult<T>
 
     private readonly HubBinding _binding = new();
     private readonly Lock _sync = new();
-    private readonly WaitList _waiters = new();
+    private readonly WaitList _waiters;
     private volatile bool _isReady;
+    private bool _hasValue;
     private T _value = default!;
     private ExceptionDispatchInfo? _error;
+
+    /// <summary>Creates an unset result.</summary>
+    public GreenResult()
+    {
+        _waiters = new WaitList(() => _isReady, notifyAll: true);
+    }
 
     /// <summary>Gets whether a value or an exception was set.</summary>
     public bool IsReady => _isReady;
 
-    /// <summary>Gets whether a value (not an exception) was set.</summary>
-    public bool IsSuccessful => _isReady && _error is null;
+    /// <summary>Gets whether a value was set (it wins over an exception, as in gevent).</summary>
+    public bool IsSuccessful => _isReady && _hasValue;
 
-    /// <summary>Gets the exception that was set, or null.</summary>
-    public Exception? Exception => _error?.SourceException;
+    /// <summary>Gets the exception that was set, or null; kept even when a value wins over it.</summary>
+    public Exception? Exception => _isReady ? _error?.SourceException : null;
 
-    /// <summary>Sets the value and wakes every waiter.</summary>
+    /// <summary>Sets the value and wakes every waiter; a later <see cref="Set"/> replaces it.</summary>
     /// <param name="value">The value.</param>
     /// <remarks>Callable from any thread: posted into the owning hub, which wakes at once.</remarks>
     public void Set(T value)
@@ -41,10 +49,16 @@ public sealed class GreenResult<T>
             return;
         }
 
-        Complete(value, null);
+        lock (_sync)
+        {
+            _value = value;
+            _hasValue = true;
+            _isReady = true;
+            _waiters.Notify();
+        }
     }
 
-    /// <summary>Sets an exception, rethrown by <see cref="Get"/>, and wakes every waiter.</summary>
+    /// <summary>Sets an exception, rethrown by <see cref="Get"/> unless a value was set, and wakes every waiter.</summary>
     /// <param name="e">The exception.</param>
     /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
     /// <remarks>Callable from any thread: posted into the owning hub, which wakes at once.</remarks>
@@ -56,7 +70,12 @@ public sealed class GreenResult<T>
             return;
         }
 
-        Complete(default!, ExceptionDispatchInfo.Capture(e));
+        lock (_sync)
+        {
+            _error = ExceptionDispatchInfo.Capture(e);
+            _isReady = true;
+            _waiters.Notify();
+        }
     }
 
     /// <summary>Waits cooperatively until the result is set; true when it is, false when the timeout passed first.</summary>
@@ -72,34 +91,12 @@ public sealed class GreenResult<T>
         _binding.Enter("GreenResult.Wait");
         if (_isReady)
         {
+            // gevent: ready, but the wake-up of the earlier waiters is still pending: they run first.
+            _waiters.WaitForNotifier("GreenResult.Wait");
             return true;
         }
 
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenResult.Get");
-        LinkedListNode<HubWaiter> node;
-        lock (_sync)
-        {
-            if (_isReady)
-            {
-                return true;
-            }
-
-            node = _waiters.Add(waiter);
-        }
-
-        try
-        {
-            hub.Block(waiter, timeout);
-            return _isReady;
-        }
-        finally
-        {
-            lock (_sync)
-            {
-                _waiters.Remove(node);
-            }
-        }
+        return WaitCore(timeout, "GreenResult.Wait");
     }
 
     /// <summary>Waits cooperatively for the result and returns the value, or rethrows the exception that was set.</summary>
@@ -115,32 +112,37 @@ public sealed class GreenResult<T>
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenResult.Get");
-        if (!Wait(timeout))
+
+        // Unlike Wait, a ready result is returned at once, without waiting for the pending wake-ups (gevent).
+        if (!_isReady && !WaitCore(timeout, "GreenResult.Get"))
         {
             throw new GreenTimeoutException($"The result was not set within {timeout}.");
         }
 
-        _error?.Throw();
+        if (!_hasValue)
+        {
+            _error!.Throw();
+        }
+
         return _value;
     }
 
-    private void Complete(T value, ExceptionDispatchInfo? error)
+    private bool WaitCore(TimeSpan? timeout, string what)
     {
-        List<HubWaiter> woken = [];
+        Hub hub = Hub.Current;
+        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), what);
+        LinkedListNode<HubWaiter> node;
         lock (_sync)
         {
-            _value = value;
-            _error = error;
-            _isReady = true;
-            while (_waiters.TakeFirst() is { } waiter)
+            if (_isReady)
             {
-                woken.Add(waiter);
+                return true;
             }
+
+            node = _waiters.Link(waiter);
         }
 
-        foreach (HubWaiter waiter in woken)
-        {
-            waiter.WakeFromAnyThread(null);
-        }
+        _waiters.Block(hub, waiter, node, timeout);
+        return _isReady;
     }
 }

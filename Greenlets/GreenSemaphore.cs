@@ -3,8 +3,10 @@ using Greenlets.Internal;
 
 namespace Greenlets;
 
-/// <summary>A counting semaphore greenlets wait on cooperatively, fair (FIFO): gevent's <c>Semaphore</c> / <c>BoundedSemaphore</c>.</summary>
-/// <remarks>A release while greenlets wait hands the permit straight to the first of them. Use it from one tree only.</remarks>
+/// <summary>A counting semaphore greenlets wait on cooperatively: gevent's <c>Semaphore</c> / <c>BoundedSemaphore</c>.</summary>
+/// <remarks>Waiters are woken in FIFO order by one hub callback that a release schedules, each while a permit is free;
+/// a release does not hand the permit over, so a greenlet that asks first (the releaser, acquiring again before it
+/// waits) takes it, as in gevent. Use it from one tree only.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class GreenSemaphore
 {
@@ -12,7 +14,7 @@ public sealed class GreenSemaphore
     internal string DebuggerDisplay => $"GreenSemaphore CurrentCount={CurrentCount} waiters={_waiters.Count}";
 
     private readonly HubBinding _binding = new();
-    private readonly WaitList _waiters = new();
+    private readonly WaitList _waiters;
     private readonly int? _maxCount;
     private int _count;
 
@@ -31,12 +33,13 @@ public sealed class GreenSemaphore
 
         _count = initialCount;
         _maxCount = maxCount;
+        _waiters = new WaitList(() => _count > 0, notifyAll: false);
     }
 
     /// <summary>Gets the number of permits available now.</summary>
     public int CurrentCount => _count;
 
-    /// <summary>Takes a permit, waiting cooperatively (FIFO) until one is free.</summary>
+    /// <summary>Takes a permit, waiting cooperatively until one is free.</summary>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <returns>True when a permit was taken; false when the timeout passed first.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
@@ -53,32 +56,19 @@ public sealed class GreenSemaphore
             return true;
         }
 
-        if (timeout == TimeSpan.Zero)
+        if (timeout == TimeSpan.Zero || !_waiters.Wait("GreenSemaphore.Acquire", timeout))
         {
             return false;
         }
 
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenSemaphore.Acquire");
-        LinkedListNode<HubWaiter> node = _waiters.Add(waiter);
-        bool acquired = false;
-        try
-        {
-            acquired = hub.Block(waiter, timeout);
-            return acquired;
-        }
-        finally
-        {
-            _waiters.Remove(node);
-            if (!acquired && waiter.IsWoken && !waiter.TimedOut)
-            {
-                // Killed after the permit was handed over: give it back.
-                Release();
-            }
-        }
+        // The notifier switched here while a permit was free, and nothing ran in between.
+        Debug.Assert(_count > 0, "woken without a permit");
+        _count--;
+        return true;
     }
 
-    /// <summary>Returns a permit, handing it to the first waiter if any.</summary>
+    /// <summary>Returns a permit and schedules the wake-up of the first waiter; the permit is not handed over, so
+    /// whoever asks before that waiter runs (the releaser itself) may take it, as in gevent.</summary>
     /// <remarks>Without a maximum count, callable from any thread: posted into the owning hub, which wakes at once.</remarks>
     /// <exception cref="GreenletError">The semaphore is bounded (it could fail) and belongs to another thread's hub.</exception>
     /// <exception cref="SemaphoreFullException">The semaphore is bounded and already holds its maximum count.</exception>
@@ -90,17 +80,24 @@ public sealed class GreenSemaphore
         }
 
         _binding.Enter("GreenSemaphore.Release");
-        if (_waiters.TakeFirst() is { } waiter)
-        {
-            waiter.Wake(null);
-            return;
-        }
-
         if (_count >= _maxCount)
         {
             throw new SemaphoreFullException("Semaphore released too many times.");
         }
 
         _count++;
+        _waiters.Notify();
+    }
+
+    /// <summary>Waits until a permit is free, without taking it: gevent's <c>Semaphore.wait</c>.</summary>
+    /// <returns>True when a permit is free; false when the timeout passed first.</returns>
+    internal bool WaitAvailable(TimeSpan? timeout, string what)
+    {
+        if (_count > 0)
+        {
+            return true;
+        }
+
+        return timeout != TimeSpan.Zero && _waiters.Wait(what, timeout) && _count > 0;
     }
 }

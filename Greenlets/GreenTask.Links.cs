@@ -1,15 +1,21 @@
+using Greenlets.Internal;
+
 namespace Greenlets;
 
 public partial class GreenTask
 {
-    private List<Action<GreenTask>>? _rawLinks;
-    private List<(Action<GreenTask> Callback, LinkKind Kind)>? _links;
+    // gevent's Greenlet._links: one list, in the order added, of joiners (a waiter to switch into), internal raw
+    // callbacks (a group's discard, JoinAll) and user links (run in a greenlet of their own).
+    private List<LinkEntry>? _links;
+    private bool _notifierScheduled;
 
     private enum LinkKind
     {
         Any,
         Value,
         Exception,
+        Raw,
+        Joiner,
     }
 
     /// <summary>Calls <paramref name="callback"/> with this task when it finishes, even if it has finished already.</summary>
@@ -44,22 +50,13 @@ public partial class GreenTask
             return;
         }
 
-        _links?.RemoveAll(l => l.Callback == callback);
+        _links?.RemoveAll(l => l.Kind <= LinkKind.Exception && l.Callback == callback);
     }
 
-    /// <summary>Adds a callback run directly (not in its own greenlet) when the task finishes; it must not block.</summary>
-    internal void AddRawLink(Action<GreenTask> callback)
-    {
-        if (_ready)
-        {
-            callback(this);
-            return;
-        }
+    /// <summary>Adds a callback run directly (not in its own greenlet) by the link notifier; it must not block.</summary>
+    internal void AddRawLink(Action<GreenTask> callback) => Add(new LinkEntry(LinkKind.Raw, callback, null));
 
-        (_rawLinks ??= []).Add(callback);
-    }
-
-    internal void RemoveRawLink(Action<GreenTask> callback) => _rawLinks?.Remove(callback);
+    internal void RemoveRawLink(Action<GreenTask> callback) => _links?.RemoveAll(l => l.Kind == LinkKind.Raw && l.Callback == callback);
 
     private void AddLink(Action<GreenTask> callback, LinkKind kind, string member)
     {
@@ -69,59 +66,83 @@ public partial class GreenTask
             return;
         }
 
-        (_links ??= []).Add((callback, kind));
+        Add(new LinkEntry(kind, callback, null));
+    }
+
+    /// <summary>gevent's <c>rawlink</c>: a link added to a finished task schedules the notifier.</summary>
+    private void Add(LinkEntry entry)
+    {
+        (_links ??= []).Add(entry);
         if (_ready)
         {
-            _hub.Schedule(RunLinks);
+            ScheduleLinks();
         }
     }
+
+    private void AddJoiner(HubWaiter waiter) => Add(new LinkEntry(LinkKind.Joiner, null, waiter));
+
+    private void RemoveJoiner(HubWaiter waiter) => _links?.RemoveAll(l => l.Waiter == waiter);
 
     private bool HasUserLinks(bool success) =>
-        _links is { } links && links.Exists(l => l.Kind == LinkKind.Any || (l.Kind == LinkKind.Value) == success);
+        _links is { } links && links.Exists(l => l.Kind == LinkKind.Any || (l.Kind == LinkKind.Value && success) || (l.Kind == LinkKind.Exception && !success));
 
-    private void NotifyLinks()
+    /// <summary>Schedules the one hub callback that runs the links, unless it is scheduled already (gevent's notifier).</summary>
+    private void ScheduleLinks()
     {
-        if (_rawLinks is { } raw)
+        if (_notifierScheduled || _links is not { Count: > 0 })
         {
-            _rawLinks = null;
-            foreach (Action<GreenTask> callback in raw)
-            {
-                try
-                {
-                    callback(this);
-                }
-                catch (Exception e) when (e is not GreenletExit)
-                {
-                    _hub.ReportError(this, e);
-                }
-            }
+            return;
         }
 
-        if (_links is { Count: > 0 })
-        {
-            _hub.Schedule(RunLinks);
-        }
+        _notifierScheduled = true;
+        _hub.Schedule(RunLinks);
     }
 
+    /// <summary>Runs the links in the order added: a joiner is switched into (it runs until it waits again), a raw
+    /// callback is called, a user link runs in a new greenlet; links added meanwhile run in the same pass.</summary>
     private void RunLinks()
     {
-        bool success = _error is null;
-        while (_links is { Count: > 0 } links)
+        try
         {
-            (Action<GreenTask> callback, LinkKind kind) = links[0];
-            links.RemoveAt(0);
-            if (kind == LinkKind.Any || (kind == LinkKind.Value) == success)
+            bool success = _error is null;
+            while (_links is { Count: > 0 } links)
             {
-                var link = new Greenlet(() => callback(this), _hub) { Name = $"link of {Name}" };
+                LinkEntry entry = links[0];
+                links.RemoveAt(0);
+                Greenlet source = this;
                 try
                 {
-                    link.Switch();
+                    switch (entry.Kind)
+                    {
+                        case LinkKind.Joiner:
+                            entry.Waiter!.Resume(null);
+                            break;
+                        case LinkKind.Raw:
+                            entry.Callback!(this);
+                            break;
+                        default:
+                            if (entry.Kind == LinkKind.Any || (entry.Kind == LinkKind.Value) == success)
+                            {
+                                Action<GreenTask> callback = entry.Callback!;
+                                source = new Greenlet(() => callback(this), _hub) { Name = $"link of {Name}" };
+                                source.Switch();
+                            }
+
+                            break;
+                    }
                 }
                 catch (Exception e) when (e is not GreenletExit)
                 {
-                    _hub.ReportError(link, e);
+                    _hub.ReportError(source, e);
                 }
             }
         }
+        finally
+        {
+            // Cleared last, as gevent's notifier counts as pending while it runs: a link added meanwhile runs in this pass.
+            _notifierScheduled = false;
+        }
     }
+
+    private readonly record struct LinkEntry(LinkKind Kind, Action<GreenTask>? Callback, HubWaiter? Waiter);
 }

@@ -124,27 +124,8 @@ public partial class GreenTask : Greenlet
             return true;
         }
 
-        Greenlet current = _hub.CheckCanBlock();
-        if (current == this)
-        {
-            throw new InvalidOperationException("A greenlet cannot join itself.");
-        }
-
-        var waiter = new HubWaiter(_hub, current, "GreenTask.Join");
-        Action<GreenTask> link = _ => waiter.Wake(null);
-        _observers++;
-        AddRawLink(link);
-        try
-        {
-            _hub.Block(waiter, timeout);
-        }
-        finally
-        {
-            RemoveRawLink(link);
-            _observers--;
-        }
-
-        return _ready;
+        _hub.CheckOwnTree("GreenTask.Join");
+        return JoinCore(timeout, observe: true, "GreenTask.Join");
     }
 
     /// <summary>Waits for the task and returns its value, or rethrows its failure with the original stack trace.</summary>
@@ -160,17 +141,13 @@ public partial class GreenTask : Greenlet
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         HubBinding.Check(_hub, "GreenTask.Get");
-        _observers++;
-        try
+        if (!_ready)
         {
-            if (!Join(timeout))
+            _hub.CheckOwnTree("GreenTask.Get");
+            if (!JoinCore(timeout, observe: true, "GreenTask.Get"))
             {
                 throw new GreenTimeoutException($"{Name} did not finish within {timeout}.");
             }
-        }
-        finally
-        {
-            _observers--;
         }
 
         _error?.Throw();
@@ -181,9 +158,13 @@ public partial class GreenTask : Greenlet
     /// <param name="exception">The exception, or null for a new <see cref="GreenletExit"/>.</param>
     /// <param name="block">Whether to wait until the task has finished.</param>
     /// <param name="timeout">The longest wait when blocking, or null for no limit.</param>
-    /// <remarks>A task killed before it first ran never runs; its links still fire. A ready task is left alone.
-    /// A task killing itself gets <paramref name="exception"/> raised at once. With <paramref name="block"/> false,
-    /// callable from any thread: posted into the task's hub, which wakes at once.</remarks>
+    /// <remarks>A task killed before it first ran never runs; its links still fire, from the hub. A ready task is left
+    /// alone. A task killing itself gets <paramref name="exception"/> raised at once. As in gevent, a blocking kill
+    /// resumes the killer as soon as the hub callback that raised the exception is done (before greenlets scheduled
+    /// after it), then joins. A failure the kill causes (an exception other than <see cref="GreenletExit"/>, or one a
+    /// <c>finally</c> throws while unwinding) is the task's failure: reported to <see cref="Hub.UnhandledException"/>
+    /// unless something observes it, as any other.
+    /// With <paramref name="block"/> false, callable from any thread: posted into the task's hub, which wakes at once.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">Blocking, and the task belongs to another thread's hub; or not blocking, from
     /// another thread after the task's <see cref="HubThread"/> stopped.</exception>
@@ -205,6 +186,7 @@ public partial class GreenTask : Greenlet
             return;
         }
 
+        _hub.CheckOwnTree("GreenTask.Kill");
         exception ??= new GreenletExit();
         if (Core.State == GreenletState.Pending)
         {
@@ -218,16 +200,18 @@ public partial class GreenTask : Greenlet
             ExceptionDispatchInfo.Throw(exception);
         }
 
+        HubWaiter? killer = block && current != _hub ? new HubWaiter(_hub, current, "GreenTask.Kill") : null;
         _hub.Schedule(() =>
         {
-            if (!_ready && Core.State == GreenletState.Suspended)
-            {
-                Throw(exception);
-            }
+            ThrowFromHub(exception);
+            killer?.Resume(null);
         });
-        if (block && current != _hub)
+        if (killer is not null)
         {
-            Join(timeout);
+            _hub.Suspend(killer, listed: true);
+
+            // Not an observer: a failure the kill caused is still reported unless someone else looks at it.
+            JoinCore(timeout, observe: false, "GreenTask.Kill");
         }
     }
 
@@ -265,6 +249,42 @@ public partial class GreenTask : Greenlet
         return null;
     }
 
+    /// <summary>gevent's <c>_maybe_kill_before_start</c>: kills a task that has not started; true when it is finished now.</summary>
+    internal bool KillIfNotStarted(Exception exception)
+    {
+        if (_ready)
+        {
+            return true;
+        }
+
+        if (Core.State != GreenletState.Pending)
+        {
+            return false;
+        }
+
+        KillBeforeStart(exception);
+        return true;
+    }
+
+    /// <summary>Raises <paramref name="exception"/> in the waiting task from a hub callback; it runs until it finishes
+    /// or waits again. Something escaping the switch is reported; a kill of the hub goes on.</summary>
+    internal void ThrowFromHub(Exception exception)
+    {
+        if (_ready || Core.State != GreenletState.Suspended)
+        {
+            return;
+        }
+
+        try
+        {
+            Throw(exception);
+        }
+        catch (Exception e) when (e is not GreenletExit)
+        {
+            _hub.ReportError(this, e);
+        }
+    }
+
     /// <summary>Starts the task from the hub unless it was killed first.</summary>
     internal void StartNow()
     {
@@ -283,6 +303,46 @@ public partial class GreenTask : Greenlet
             _body = null;
             Complete(null, ExceptionDispatchInfo.Capture(e));
         }
+    }
+
+    /// <summary>Waits, as a joiner linked in order with the other links, until the task finishes or the timeout passes.</summary>
+    /// <param name="timeout">The longest wait, or null for no limit.</param>
+    /// <param name="observe">Whether the wait counts as observing a failure (a kill's own join does not).</param>
+    /// <param name="what">The member waiting, for diagnostics.</param>
+    private bool JoinCore(TimeSpan? timeout, bool observe, string what)
+    {
+        if (_ready)
+        {
+            return true;
+        }
+
+        Greenlet current = _hub.CheckCanBlock();
+        if (current == this)
+        {
+            throw new InvalidOperationException("A greenlet cannot join itself.");
+        }
+
+        var waiter = new HubWaiter(_hub, current, what);
+        if (observe)
+        {
+            _observers++;
+        }
+
+        AddJoiner(waiter);
+        try
+        {
+            _hub.Block(waiter, timeout);
+        }
+        finally
+        {
+            RemoveJoiner(waiter);
+            if (observe)
+            {
+                _observers--;
+            }
+        }
+
+        return _ready;
     }
 
     internal TaskCompletionSource<object?> Completion()
@@ -354,8 +414,9 @@ public partial class GreenTask : Greenlet
             }
         }
 
+        // gevent: the links (joiners, group bookkeeping, user callbacks) run from one hub callback scheduled at death.
         observed |= _observers > 0 || HasUserLinks(error is null);
-        NotifyLinks();
+        ScheduleLinks();
         if (error is not null && !observed)
         {
             _hub.ReportError(this, error.SourceException);

@@ -21,57 +21,83 @@ public sealed partial class Hub
         ArgumentNullException.ThrowIfNull(tasks);
         HubTimeouts.Check(timeout, nameof(timeout));
         GreenTask[] all = [.. tasks];
-        CheckOnTree(all, "Hub.JoinAll");
-        if (throwOnError && Array.Find(all, t => t.IsReady && !t.IsSuccessful) is { } failedAlready)
-        {
-            ExceptionDispatchInfo.Throw(failedAlready.Exception!);
-        }
-
-        int remaining = all.Count(t => !t.IsReady);
-        if (remaining == 0)
+        if (all.Length == 0)
         {
             return true;
         }
 
         Hub hub = Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "Hub.JoinAll");
-        GreenTask? firstFailure = null;
+        foreach (GreenTask task in all)
+        {
+            ArgumentNullException.ThrowIfNull(task, nameof(tasks));
+            task.Hub.CheckOwnTree("Hub.JoinAll");
+        }
+
+        Greenlet current = hub.CheckCanBlock();
+
+        // gevent's wait/iwait: a link on every task, finished or not, so each is reported by its link notifier in turn
+        // (joining finished tasks still lets the greenlets ready now run first); the joiner is switched into at each.
+        var finished = new Queue<GreenTask>();
+        HubWaiter? parked = null;
+        bool timedOut = false;
         Action<GreenTask> link = task =>
         {
-            remaining--;
-            if (throwOnError && !task.IsSuccessful)
-            {
-                firstFailure ??= task;
-                waiter.Wake(null);
-            }
-            else if (remaining == 0)
-            {
-                waiter.Wake(null);
-            }
+            finished.Enqueue(task);
+            parked?.Resume(null);
         };
         foreach (GreenTask task in all)
         {
             task.AddRawLink(link);
         }
 
+        HubTimer? timer = timeout is { } span && span != System.Threading.Timeout.InfiniteTimeSpan
+            ? hub.StartTimer(span, () =>
+            {
+                timedOut = true;
+                parked?.Resume(null);
+            })
+            : null;
+        int done = 0;
         try
         {
-            hub.Block(waiter, timeout);
+            while (done < all.Length)
+            {
+                if (finished.Count == 0)
+                {
+                    parked = new HubWaiter(hub, current, "Hub.JoinAll");
+                    try
+                    {
+                        hub.Suspend(parked, listed: true);
+                    }
+                    finally
+                    {
+                        parked = null;
+                    }
+                }
+
+                if (timedOut)
+                {
+                    break;
+                }
+
+                GreenTask task = finished.Dequeue();
+                done++;
+                if (throwOnError && task.Exception is { } error)
+                {
+                    ExceptionDispatchInfo.Throw(error);
+                }
+            }
         }
         finally
         {
+            timer?.Cancel();
             foreach (GreenTask task in all)
             {
                 task.RemoveRawLink(link);
             }
         }
 
-        if (firstFailure is not null)
-        {
-            ExceptionDispatchInfo.Throw(firstFailure.Exception!);
-        }
-
-        return remaining == 0;
+        return done == all.Length;
     }
 
     /// <summary>Kills every task: gevent's <c>killall</c>. Tasks that have not started yet never run.</summary>
@@ -79,7 +105,9 @@ public sealed partial class Hub
     /// <param name="exception">The exception to raise in each, or null for a new <see cref="GreenletExit"/> each.</param>
     /// <param name="block">Whether to wait until they have all finished.</param>
     /// <param name="timeout">The longest wait when blocking, or null for no limit.</param>
-    /// <remarks>Not blocking, tasks of other threads' hubs may be killed too: each kill is posted into its hub.</remarks>
+    /// <remarks>As in gevent, tasks not started are killed at once; the others get the exception from one hub callback,
+    /// in order, and a blocking call then waits for those that survived it. Not blocking, tasks of other threads'
+    /// hubs may be killed too: each kill is posted into its hub.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="tasks"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">Blocking, and a task belongs to another thread's hub.</exception>
@@ -96,10 +124,61 @@ public sealed partial class Hub
 
         foreach (GreenTask task in all)
         {
-            task.Kill(exception ?? new GreenletExit(), block: false);
+            ArgumentNullException.ThrowIfNull(task, nameof(tasks));
+            task.Hub.CheckOwnTree("Hub.KillAll");
         }
 
-        if (block && !JoinAll(all, timeout))
+        Hub hub = Current;
+        Greenlet current = Greenlet.Current;
+        if (block && current == hub)
+        {
+            throw new InvalidOperationException("Impossible to call a blocking function in the hub (a hub callback or timer).");
+        }
+
+        List<GreenTask> running = [];
+        foreach (GreenTask task in all)
+        {
+            if (!task.KillIfNotStarted(exception ?? new GreenletExit()))
+            {
+                running.Add(task);
+            }
+        }
+
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        HubWaiter? killer = block ? new HubWaiter(hub, current, "Hub.KillAll") : null;
+        List<GreenTask> survivors = [];
+        hub.Schedule(() =>
+        {
+            foreach (GreenTask task in running)
+            {
+                task.ThrowFromHub(exception ?? new GreenletExit());
+                if (!task.IsReady)
+                {
+                    survivors.Add(task);
+                }
+            }
+
+            killer?.Resume(null);
+        });
+        if (killer is null)
+        {
+            return;
+        }
+
+        using var limit = new GreenTimeout(timeout ?? System.Threading.Timeout.InfiniteTimeSpan);
+        try
+        {
+            hub.Suspend(killer, listed: true);
+            if (survivors.Count > 0)
+            {
+                JoinAll(survivors);
+            }
+        }
+        catch (GreenTimeoutException e) when (e.Timeout == limit)
         {
             throw new GreenTimeoutException($"KillAll: some tasks did not finish within {timeout}.");
         }

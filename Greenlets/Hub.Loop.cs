@@ -30,7 +30,13 @@ public sealed partial class Hub
 
     internal int WaitingCount => _waitingCount;
 
-    /// <summary>Runs the loop: ready callbacks in FIFO order, due timers, task completions; sleeps when idle.</summary>
+    // gevent runs its callbacks until none is left, checking every 50 whether the switch interval (5 ms) passed so
+    // that due timers are not starved forever.
+    private const int CallbackCheckCount = 50;
+    private static readonly long SwitchInterval = Stopwatch.Frequency / 200;
+
+    /// <summary>Runs the loop, in gevent's order: every ready callback (FIFO, including those scheduled meanwhile),
+    /// then, after sleeping while idle, the due timers, each run directly.</summary>
     /// <param name="argument">Ignored.</param>
     /// <returns>Never returns normally; a <see cref="GreenletExit"/> thrown into the hub ends it.</returns>
     protected override object? Run(object? argument)
@@ -38,42 +44,40 @@ public sealed partial class Hub
         while (true)
         {
             DrainExternal();
-            RunDueTimers();
-            int count = _ready.Count;
-            for (int i = 0; i < count; i++)
+            if (!RunCallbacks())
             {
-                if (!Dispatch(_ready.Dequeue()))
+                return null;
+            }
+
+            if (_ready.Count == 0 && _external.IsEmpty)
+            {
+                if (_keepAliveTimers == 0 && _pendingTasks == 0)
                 {
-                    return null;
+                    if (_drainWaiters.Count > 0)
+                    {
+                        WakeDrainWaiters();
+                    }
+                    else if (!Dispatch(LoopExit))
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                if (NextTimerDelay() is not { } delay)
+                {
+                    _signal.Wait(null);
+                }
+                else if (delay > TimeSpan.Zero)
+                {
+                    _signal.Wait(delay);
                 }
             }
 
-            if (_ready.Count > 0 || !_external.IsEmpty)
+            if (!RunDueTimers())
             {
-                continue;
-            }
-
-            if (_keepAliveTimers == 0 && _pendingTasks == 0)
-            {
-                if (_drainWaiters.Count > 0)
-                {
-                    WakeDrainWaiters();
-                }
-                else if (!Dispatch(LoopExit))
-                {
-                    return null;
-                }
-
-                continue;
-            }
-
-            if (NextTimerDelay() is not { } delay)
-            {
-                _signal.Wait(null);
-            }
-            else if (delay > TimeSpan.Zero)
-            {
-                _signal.Wait(delay);
+                return null;
             }
         }
     }
@@ -81,7 +85,8 @@ public sealed partial class Hub
     /// <summary>Adds a waiter or a greenlet to start to the end of the ready queue.</summary>
     internal void EnqueueReady(object item) => _ready.Enqueue(item);
 
-    /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets.</summary>
+    /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets
+    /// (gevent's <c>loop.run_callback</c>); callable only in the hub's tree.</summary>
     internal void Schedule(Action callback) => _ready.Enqueue(callback);
 
     /// <summary>Runs <paramref name="callback"/> in the hub; callable from any thread.</summary>
@@ -177,6 +182,18 @@ public sealed partial class Hub
         return current;
     }
 
+    /// <summary>Throws <see cref="GreenletError"/> naming <paramref name="member"/> unless the caller runs in this hub's tree.</summary>
+    /// <remarks>Checked before anything changes: a wait from another thread would otherwise fail deep inside, at the
+    /// switch into this hub, with a message that does not say which call was wrong.</remarks>
+    internal void CheckOwnTree(string member)
+    {
+        if (GreenletCore.OnThisThread?.Tree != _tree)
+        {
+            throw new GreenletError(
+                $"{member} was called from thread {Environment.CurrentManagedThreadId}, but the object belongs to the hub of thread {_tree.Owner.ManagedThreadId}: use it from that thread only.");
+        }
+    }
+
     /// <summary>Blocks the waiter's greenlet until woken or until <paramref name="timeout"/>; false when it timed out.</summary>
     internal bool Block(HubWaiter waiter, TimeSpan? timeout)
     {
@@ -222,6 +239,25 @@ public sealed partial class Hub
             {
                 Unlink(waiter);
             }
+        }
+    }
+
+    /// <summary>Switches from the hub into a woken waiter's greenlet, which runs until it waits again (gevent's notifiers
+    /// switch so, one waiter after the other); a failure escaping it is reported, a kill of the hub goes on.</summary>
+    internal void SwitchInto(HubWaiter waiter)
+    {
+        if (waiter.IsDone)
+        {
+            return;
+        }
+
+        try
+        {
+            waiter.Greenlet.Switch(waiter);
+        }
+        catch (Exception e) when (e is not GreenletExit)
+        {
+            ReportError(waiter.Greenlet, e);
         }
     }
 
@@ -279,7 +315,7 @@ public sealed partial class Hub
         {
             task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Post(() =>
             {
-                if (!waiter.Wake(null))
+                if (!waiter.Resume(null))
                 {
                     // The waiter was killed or timed out first: observe the exception so it is not reported as unobserved.
                     _ = task.Exception;
@@ -347,11 +383,37 @@ public sealed partial class Hub
         }
     }
 
-    private void RunDueTimers()
+    /// <summary>Runs the ready callbacks until none is left or the switch interval passed; false when the hub must end.</summary>
+    private bool RunCallbacks()
+    {
+        long start = Stopwatch.GetTimestamp();
+        int count = CallbackCheckCount;
+        while (_ready.TryDequeue(out object? item))
+        {
+            if (!Dispatch(item))
+            {
+                return false;
+            }
+
+            if (--count == 0 && _ready.Count > 0)
+            {
+                count = CallbackCheckCount;
+                if (Stopwatch.GetTimestamp() - start >= SwitchInterval)
+                {
+                    break;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs the callbacks of the timers due now, in due order; false when the hub must end.</summary>
+    private bool RunDueTimers()
     {
         if (_timers.Count == 0)
         {
-            return;
+            return true;
         }
 
         long now = Stopwatch.GetTimestamp();
@@ -361,9 +423,14 @@ public sealed partial class Hub
             if (!timer.IsDone)
             {
                 CancelTimer(timer);
-                _ready.Enqueue(timer.Callback);
+                if (!Dispatch(timer.Callback))
+                {
+                    return false;
+                }
             }
         }
+
+        return true;
     }
 
     /// <summary>Returns how long until the next live timer is due (zero if due), or null without one.</summary>

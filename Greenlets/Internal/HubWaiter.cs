@@ -1,8 +1,10 @@
 namespace Greenlets.Internal;
 
 /// <summary>
-/// One blocking wait of one greenlet in a hub (gevent's <c>Waiter</c>): woken at most once, always through the hub,
-/// which switches into the greenlet with this waiter as the value so that a stray switch is detected.
+/// One blocking wait of one greenlet in a hub (gevent's <c>Waiter</c>): woken at most once, always by the hub, which
+/// switches into the greenlet with this waiter as the value so that a stray switch is detected. A notifier (a hub
+/// callback) resumes it at once with <see cref="Resume"/>; <see cref="Wake"/> queues the resumption behind the
+/// callbacks already scheduled.
 /// </summary>
 internal sealed class HubWaiter
 {
@@ -44,9 +46,6 @@ internal sealed class HubWaiter
         }
     }
 
-    /// <summary>Gets or sets an item carried with the waiter (a queue putter's item).</summary>
-    public object? Item { get; set; }
-
     // The hub's list of blocked waiters, for HubLoopExitException.
     public HubWaiter? Previous { get; set; }
 
@@ -54,8 +53,65 @@ internal sealed class HubWaiter
 
     public bool IsListed { get; set; }
 
-    /// <summary>Schedules the greenlet to resume with <paramref name="value"/>; true if this call woke it.</summary>
+    /// <summary>Switches into the waiting greenlet now, from the hub, with <paramref name="value"/>: gevent's
+    /// <c>waiter.switch</c> called by a notifier. The greenlet runs until it waits again; then this returns.</summary>
+    /// <returns>True if this call woke it; false when the wait was already woken or over.</returns>
+    /// <remarks>Outside the hub greenlet (which should not happen) the resumption is scheduled instead.</remarks>
+    public bool Resume(object? value)
+    {
+        if (Greenlet.Current != Hub)
+        {
+            return Wake(value);
+        }
+
+        if (!MarkWoken(value))
+        {
+            return false;
+        }
+
+        Hub.SwitchInto(this);
+        return true;
+    }
+
+    /// <summary>Schedules the greenlet to resume with <paramref name="value"/>, in FIFO order with the hub's other
+    /// callbacks (gevent's <c>run_callback(waiter.switch)</c>); true if this call woke it.</summary>
     public bool Wake(object? value)
+    {
+        if (!MarkWoken(value))
+        {
+            return false;
+        }
+
+        Hub.EnqueueReady(this);
+        return true;
+    }
+
+    /// <summary>Wakes the waiter from any thread: resumed in a hub callback, through <see cref="Hub.Post"/> when foreign.</summary>
+    public void WakeFromAnyThread(object? value)
+    {
+        if (GreenletCore.OnThisThread?.Tree == Hub.Tree)
+        {
+            Wake(value);
+        }
+        else
+        {
+            Hub.Post(() => Resume(value));
+        }
+    }
+
+    /// <summary>Ends the wait as timed out, unless it was woken first; called by the timeout's timer, in the hub.</summary>
+    public void TimeOut()
+    {
+        if (IsWoken || IsDone)
+        {
+            return;
+        }
+
+        TimedOut = true;
+        Resume(null);
+    }
+
+    private bool MarkWoken(object? value)
     {
         if (IsWoken || IsDone)
         {
@@ -69,29 +125,6 @@ internal sealed class HubWaiter
             Greenlet.Core.WaitReason = null;
         }
 
-        Hub.EnqueueReady(this);
         return true;
-    }
-
-    /// <summary>Wakes the waiter from any thread: directly on its own tree, else through <see cref="Hub.Post"/>.</summary>
-    public void WakeFromAnyThread(object? value)
-    {
-        if (GreenletCore.OnThisThread?.Tree == Hub.Tree)
-        {
-            Wake(value);
-        }
-        else
-        {
-            Hub.Post(() => Wake(value));
-        }
-    }
-
-    /// <summary>Ends the wait as timed out, unless it was woken first.</summary>
-    public void TimeOut()
-    {
-        if (Wake(null))
-        {
-            TimedOut = true;
-        }
     }
 }

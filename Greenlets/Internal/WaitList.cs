@@ -1,43 +1,165 @@
 namespace Greenlets.Internal;
 
-/// <summary>A FIFO of waiters blocked on one primitive; removal of an abandoned waiter is O(1).</summary>
+/// <summary>
+/// The greenlets waiting for one primitive to become ready, and the one hub callback that wakes them: gevent's
+/// <c>AbstractLinkable</c>, the wait protocol shared by <see cref="GreenEvent"/>, <see cref="GreenResult{T}"/> and
+/// <see cref="GreenSemaphore"/> (and through them the lock, the group and the queue's join).
+/// </summary>
+/// <remarks>
+/// <para>gevent's rules, kept here in one place: becoming ready with waiters schedules one notifier callback (not one
+/// wake per waiter); the notifier runs in FIFO order with the hub's other callbacks and switches into each waiter in
+/// turn, each running until it waits again. A notify-all list (an event) wakes every waiter linked when the notifier
+/// starts, even if the primitive was reset meanwhile; otherwise (a semaphore) it wakes them only while the primitive
+/// stays ready, so a releaser that re-acquires before the notifier runs keeps the permit and the waiter waits on.</para>
+/// <para>A wait that finds the primitive ready while its notifier is pending waits for that notifier
+/// (<see cref="WaitForNotifier"/>), behind the waiters it was scheduled for.</para>
+/// </remarks>
 internal sealed class WaitList
 {
-    private readonly LinkedList<HubWaiter> _waiters = new();
+    private readonly LinkedList<HubWaiter> _links = new();
+    private readonly Func<bool> _isReady;
+    private readonly bool _notifyAll;
+    private readonly Action _notifier;
+    private LinkedList<HubWaiter>? _arrived;
+    private Hub? _hub;
+    private int _notifying;
 
-    public int Count => _waiters.Count;
-
-    public LinkedListNode<HubWaiter> Add(HubWaiter waiter) => _waiters.AddLast(waiter);
-
-    public void Remove(LinkedListNode<HubWaiter> node)
+    /// <summary>Creates the list of a primitive.</summary>
+    /// <param name="isReady">Whether the primitive is ready (set, holding a permit).</param>
+    /// <param name="notifyAll">Whether the notifier wakes every waiter (an event) or only while the primitive is ready.</param>
+    public WaitList(Func<bool> isReady, bool notifyAll)
     {
-        if (node.List is not null)
+        _isReady = isReady;
+        _notifyAll = notifyAll;
+        _notifier = RunNotifier;
+    }
+
+    /// <summary>Gets the number of waiting greenlets.</summary>
+    public int Count => _links.Count;
+
+    /// <summary>Gets whether a notifier is scheduled or running.</summary>
+    public bool IsNotifying => Volatile.Read(ref _notifying) != 0;
+
+    /// <summary>Schedules the notifier if the primitive is ready, greenlets wait and none is scheduled (gevent's
+    /// <c>_check_and_notify</c>); from another thread, through the hub's external queue.</summary>
+    public void Notify()
+    {
+        Hub? hub = _hub;
+        if (hub is null || _links.Count == 0 || !_isReady() || Interlocked.Exchange(ref _notifying, 1) != 0)
         {
-            _waiters.Remove(node);
+            return;
+        }
+
+        if (GreenletCore.OnThisThread?.Tree == hub.Tree)
+        {
+            hub.Schedule(_notifier);
+        }
+        else
+        {
+            hub.Post(_notifier);
         }
     }
 
-    /// <summary>Removes and returns the first waiter still waiting, or null; woken ones (timed out, about to leave) are skipped.</summary>
-    public HubWaiter? TakeFirst()
+    /// <summary>Links the running greenlet and waits until the notifier switches into it (true) or
+    /// <paramref name="timeout"/> passes (false): gevent's <c>_wait_core</c>.</summary>
+    /// <param name="what">What the greenlet waits in, for diagnostics.</param>
+    /// <param name="timeout">The longest wait, or null for no limit.</param>
+    public bool Wait(string what, TimeSpan? timeout)
     {
-        while (_waiters.First is { } first)
+        Hub hub = Hub.Current;
+        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), what);
+        LinkedListNode<HubWaiter> node = Link(waiter);
+        return Block(hub, waiter, node, timeout);
+    }
+
+    /// <summary>Adds a waiter at the end of the list (the first half of <see cref="Wait"/>, for callers that must link
+    /// under a lock); finish with <see cref="Block"/>.</summary>
+    public LinkedListNode<HubWaiter> Link(HubWaiter waiter)
+    {
+        _hub ??= waiter.Hub;
+        return _links.AddLast(waiter);
+    }
+
+    /// <summary>Waits for a waiter added with <see cref="Link"/>; it is unlinked whatever ends the wait.</summary>
+    public bool Block(Hub hub, HubWaiter waiter, LinkedListNode<HubWaiter> node, TimeSpan? timeout)
+    {
+        try
         {
-            _waiters.RemoveFirst();
-            if (!first.Value.IsWoken && !first.Value.IsDone)
+            return hub.Block(waiter, timeout);
+        }
+        finally
+        {
+            if (node.List == _links)
             {
-                return first.Value;
+                _links.Remove(node);
             }
         }
-
-        return null;
     }
 
-    /// <summary>Wakes every waiter with <paramref name="value"/>, in order, and empties the list.</summary>
-    public void WakeAll(object? value)
+    /// <summary>The primitive is ready but its notifier has not run yet: waits for it, behind the waiters it was
+    /// scheduled for (gevent's <c>_wait</c> on a ready object). Returns at once when no notifier is pending.</summary>
+    public void WaitForNotifier(string what)
     {
-        while (TakeFirst() is { } waiter)
+        // Only in the list's own tree, and not from the hub itself (a callback cannot wait).
+        if (!IsNotifying || _hub is not { } hub || GreenletCore.OnThisThread?.Tree != hub.Tree || Greenlet.Current == hub)
         {
-            waiter.Wake(value);
+            return;
+        }
+
+        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), what);
+        LinkedListNode<HubWaiter> node = (_arrived ??= new LinkedList<HubWaiter>()).AddLast(waiter);
+        try
+        {
+            hub.Block(waiter, null);
+        }
+        finally
+        {
+            node.List?.Remove(node);
+        }
+    }
+
+    private void RunNotifier()
+    {
+        try
+        {
+            NotifyList(_links);
+            if (_arrived is { Count: > 0 } arrived)
+            {
+                NotifyList(arrived);
+
+                // Those who arrived while their own wake-ups ran wait for the next notifier.
+                while (arrived.First is { } node)
+                {
+                    arrived.RemoveFirst();
+                    _links.AddLast(node);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _notifying, 0);
+        }
+
+        Notify();
+    }
+
+    private void NotifyList(LinkedList<HubWaiter> list)
+    {
+        // Waiters linked while this runs (a woken greenlet waiting again) wait for the next notifier.
+        LinkedListNode<HubWaiter>? final = list.Last;
+        while (list.First is { } node)
+        {
+            if (!_notifyAll && !_isReady())
+            {
+                break;
+            }
+
+            list.RemoveFirst();
+            node.Value.Resume(true);
+            if (node == final)
+            {
+                break;
+            }
         }
     }
 }
