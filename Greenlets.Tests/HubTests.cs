@@ -568,4 +568,70 @@ public class HubTests
             Assert.True(ticks >= 1);
         });
     }
+
+    [Fact]
+    public void Current_TracerThrowsOnFirstSwitchIntoHub_HubSurvivesAndReportsIt()
+    {
+        // Issue 10 item 4: a fresh hub is started untraced, so a tracer's exception (TR4) reaches a running hub, which
+        // reports it and goes on; it never dies with tasks queued, and no second hub appears.
+        OnThread.Run(() =>
+        {
+            var boom = new InvalidOperationException("tracer");
+            bool thrown = false;
+            Greenlet.SetTrace((_, _, target) =>
+            {
+                if (!thrown && target is Hub)
+                {
+                    thrown = true;
+                    throw boom;
+                }
+            });
+            try
+            {
+                Hub hub = Hub.Current;
+                var reported = new List<Exception>();
+                hub.UnhandledException += (_, e) => reported.Add(e.Exception);
+                GreenTask task = Hub.Spawn(() => { });
+                Assert.True(task.Join(TestTimeouts.Unexpected));
+                Assert.True(thrown);
+                Assert.Same(hub, Hub.Current);
+                Assert.Equal([boom], reported);
+            }
+            finally
+            {
+                Greenlet.SetTrace(null);
+            }
+        });
+    }
+
+    [Fact]
+    public void AsTask_AwaitedByAsyncCodeOnMainWithNothingRunningTheHub_ThrowsInsteadOfHanging()
+    {
+        OnThread.Run(() =>
+        {
+            GreenTask task = Hub.Spawn(() => { });
+            async Task AwaitIt() => await task.AsTask();
+            var e = Assert.Throws<InvalidOperationException>(() => AwaitIt().GetAwaiter().GetResult());
+            Assert.Contains("HubThread", e.Message, StringComparison.Ordinal);
+
+            // A synchronous caller may still wait for it cooperatively.
+            Hub.Wait(task.AsTask());
+            Assert.True(task.IsReady);
+        });
+    }
+
+    [Fact]
+    public void Wait_ValueTask_WaitsCooperativelyAndRethrows()
+    {
+        OnThread.Run(() =>
+        {
+            var source = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            GreenTask setter = Hub.Spawn(() => source.SetResult(7));
+            Assert.Equal(7, Hub.Wait(new ValueTask<int>(source.Task)));
+            Assert.True(setter.IsReady);
+            Assert.Equal(3, Hub.Wait(new ValueTask<int>(3)));
+            Hub.Wait(ValueTask.CompletedTask);
+            Assert.Throws<SomeException>(() => Hub.Wait(ValueTask.FromException(new SomeException())));
+        });
+    }
 }

@@ -217,7 +217,21 @@ public partial class GreenTask : Greenlet
 
     /// <summary>Returns a task that completes (from any thread) when this greenlet task finishes, so async code can await it.</summary>
     /// <returns>A task with the same outcome; a <see cref="GreenletExit"/> kill completes it successfully.</returns>
-    public Task AsTask() => Completion().Task;
+    /// <remarks>Callable from any thread. Something must run the hub for the task to finish: awaiting an unfinished
+    /// task from async code on the main greenlet of the task's own thread would hang (nothing runs the hub while that
+    /// code awaits), so that call throws; use a <see cref="HubThread"/> for async programs.</remarks>
+    /// <exception cref="InvalidOperationException">Called directly by an async method on the main greenlet of the task's
+    /// own tree while the task is unfinished and no <see cref="HubThread"/> runs its hub.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public Task AsTask()
+    {
+        if (!_ready)
+        {
+            _hub.CheckAwaitable("GreenTask.AsTask");
+        }
+
+        return Completion().Task;
+    }
 
     /// <summary>Returns a description with the name and the outcome.</summary>
     /// <returns>The description.</returns>

@@ -26,7 +26,19 @@ public class GreenTask<T> : GreenTask
 
     /// <summary>Returns a task that completes (from any thread) with this greenlet task's result.</summary>
     /// <returns>The task; the default result after a <see cref="GreenletExit"/> kill.</returns>
-    public new Task<T> AsTask() => Convert(Completion().Task);
+    /// <remarks>See <see cref="GreenTask.AsTask"/>.</remarks>
+    /// <exception cref="InvalidOperationException">Called directly by an async method on the main greenlet of the task's
+    /// own tree while the task is unfinished and no <see cref="HubThread"/> runs its hub.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public new Task<T> AsTask()
+    {
+        if (!IsReady)
+        {
+            Hub.CheckAwaitable("GreenTask.AsTask");
+        }
+
+        return Convert(Completion().Task);
+    }
 
     private static async Task<T> Convert(Task<object?> task) => await task.ConfigureAwait(false) is T value ? value : default!;
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Greenlets.Internal;
 
 namespace Greenlets;
@@ -109,6 +111,31 @@ public sealed partial class Hub
         else if (!TryPost(SpawnHere))
         {
             fail(Stopped());
+        }
+    }
+
+    /// <summary>Throws when an async method on this hub's own main greenlet asks for a task to await while nothing else
+    /// runs the hub: the await would never complete (the hub runs only while a greenlet of its tree waits).</summary>
+    /// <remarks>Only the caller's own frame is inspected (one stack frame, when the greenlet task is unfinished): an
+    /// async method's <c>MoveNext</c> calling <paramref name="member"/> directly. A synchronous caller may still wait
+    /// for the task cooperatively, with <c>Hub.Wait(task.AsTask())</c> or <c>Join</c>.</remarks>
+    /// <exception cref="InvalidOperationException">The await could never complete.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void CheckAwaitable(string member)
+    {
+        if (Runner is not null || !HubBinding.IsOnTree(this) || !Greenlet.Current.IsMain)
+        {
+            return;
+        }
+
+        // Frame 0 is this method, 1 the member, 2 its caller.
+        if (new StackFrame(2, needFileInfo: false).GetMethod() is { Name: nameof(IAsyncStateMachine.MoveNext), DeclaringType: { } type }
+            && typeof(IAsyncStateMachine).IsAssignableFrom(type))
+        {
+            throw new InvalidOperationException(
+                $"{member} was called from async code on the main greenlet of thread {_tree.Owner.ManagedThreadId}, whose hub nothing runs: " +
+                "awaiting it would never complete, because a hub runs only while a greenlet of its own thread waits cooperatively. " +
+                "Run the hub on a HubThread (await hubThread.InvokeAsync(...)), or wait cooperatively with Join/Get or Hub.Wait.");
         }
     }
 

@@ -37,10 +37,23 @@ public sealed partial class Hub
 
     /// <summary>Runs the loop, in gevent's order: every ready callback (FIFO, including those scheduled meanwhile),
     /// then, after sleeping while idle, the due timers, each run directly.</summary>
-    /// <param name="argument">Ignored.</param>
+    /// <param name="argument">The greenlet that created the hub (see <see cref="Prime"/>), resumed at once.</param>
     /// <returns>Never returns normally; a <see cref="GreenletExit"/> thrown into the hub ends it.</returns>
     protected override object? Run(object? argument)
     {
+        if (argument is Greenlet creator)
+        {
+            try
+            {
+                creator.Switch();
+            }
+            catch (Exception e) when (e is not GreenletExit)
+            {
+                // A throwing tracer on the next switch into the hub (TR4): the hub reports it and runs on.
+                ReportError(this, e);
+            }
+        }
+
         while (true)
         {
             DrainExternal();

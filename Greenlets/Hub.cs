@@ -128,6 +128,12 @@ public sealed partial class Hub : Greenlet
 
     /// <summary>Waits cooperatively for <paramref name="task"/>; its exception is rethrown with its original stack trace.</summary>
     /// <param name="task">Any .NET task; its completion is marshalled to the hub's thread, which resumes the caller.</param>
+    /// <remarks><para><b>A thread with a <see cref="SynchronizationContext"/></b> (a UI thread, Nito's <c>AsyncContext</c>):
+    /// <c>Hub.Wait(FooAsync())</c> from its main greenlet deadlocks when <c>FooAsync</c> awaits without
+    /// <c>ConfigureAwait(false)</c>, as <c>FooAsync().Wait()</c> would: its continuations are posted to that
+    /// context, whose thread sits in the hub and does not pump it. Use <c>ConfigureAwait(false)</c> in
+    /// <c>FooAsync</c>, wait for <c>Task.Run(FooAsync)</c>, or run the hub on a <see cref="HubThread"/>. Greenlets other
+    /// than the main run on their own fiber threads, which have no such context.</para></remarks>
     /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
     /// <exception cref="OperationCanceledException">The task was cancelled.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
@@ -162,26 +168,78 @@ public sealed partial class Hub : Greenlet
         return task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Waits cooperatively for <paramref name="task"/>; its exception is rethrown with its original stack trace.</summary>
+    /// <param name="task">Any value task; it is consumed (awaited once), as an <c>await</c> would.</param>
+    /// <remarks>A completed value task returns (or throws) at once without switching; see <see cref="Wait(Task)"/> about
+    /// <c>ConfigureAwait(false)</c> on a thread with a <see cref="SynchronizationContext"/>.</remarks>
+    /// <exception cref="OperationCanceledException">The task was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
+    /// <exception cref="Exception">The task's own exception.</exception>
+    public static void Wait(ValueTask task)
+    {
+        if (task.IsCompleted)
+        {
+            task.GetAwaiter().GetResult();
+            return;
+        }
+
+        Wait(task.AsTask());
+    }
+
+    /// <summary>Waits cooperatively for <paramref name="task"/> and returns its result.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="task">Any value task; it is consumed (awaited once), as an <c>await</c> would.</param>
+    /// <returns>The task's result.</returns>
+    /// <remarks>A completed value task returns (or throws) at once without switching; see <see cref="Wait(Task)"/> about
+    /// <c>ConfigureAwait(false)</c> on a thread with a <see cref="SynchronizationContext"/>.</remarks>
+    /// <exception cref="OperationCanceledException">The task was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
+    /// <exception cref="Exception">The task's own exception.</exception>
+    public static T Wait<T>(ValueTask<T> task) => task.IsCompleted ? task.GetAwaiter().GetResult() : Wait(task.AsTask());
+
     /// <summary>Returns a description of the hub and what it holds.</summary>
     /// <returns>The description.</returns>
     public override string ToString() => $"<Hub ready={ReadyCount} timers={TimerCount} waiting={WaitingCount}>";
 
     private static Hub Lookup(TreeState tree)
     {
+        Hub? hub;
         lock (Hubs)
         {
-            if (!Hubs.TryGetValue(tree, out Hub? hub) || hub.Core.State == GreenletState.Dead)
+            if (Hubs.TryGetValue(tree, out hub) && hub.Core.State != GreenletState.Dead)
             {
-                // The hub must not inherit the AsyncLocal values of whichever greenlet happened to create it.
-                using (ExecutionContext.SuppressFlow())
-                {
-                    hub = new Hub(tree);
-                }
-
-                Hubs.AddOrUpdate(tree, hub);
+                return hub;
             }
 
-            return hub;
+            // The hub must not inherit the AsyncLocal values of whichever greenlet happened to create it.
+            using (ExecutionContext.SuppressFlow())
+            {
+                hub = new Hub(tree);
+            }
+
+            Hubs.AddOrUpdate(tree, hub);
+        }
+
+        hub.Prime(tree);
+        return hub;
+    }
+
+    /// <summary>Starts the hub's greenlet at once, untraced, so that it is never pending when work is queued on it.</summary>
+    /// <remarks>A pending greenlet that receives an exception dies without running (T8), and a tracer that throws delivers
+    /// its exception to the target (TR4): a fresh hub whose first switch was traced by a throwing tracer died with tasks
+    /// already queued on it, and the next <see cref="Current"/> silently made a second hub. Once started, the hub only
+    /// ever waits inside a handler that reports such an exception and goes on.</remarks>
+    private void Prime(TreeState tree)
+    {
+        GreenletTracer? tracer = tree.Tracer;
+        tree.Tracer = null;
+        try
+        {
+            Switch(Greenlet.Current);
+        }
+        finally
+        {
+            tree.Tracer = tracer;
         }
     }
 }
