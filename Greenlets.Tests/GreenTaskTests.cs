@@ -408,4 +408,35 @@ public class GreenTaskTests
             Assert.IsType<GreenletExit>(self.Value);
         });
     }
+
+    [Fact]
+    public void Kill_FinallyThrowsWhileUnwinding_FailureIsReportedToTheHub()
+    {
+        // Issue 10 item 2: gevent sends a failure raised during a kill to the hub's error handler; nothing hides it.
+        OnThread.Run(() =>
+        {
+            var reported = new List<Exception>();
+            Hub.Current.UnhandledException += (_, e) => reported.Add(e.Exception);
+            GreenTask task = Hub.Spawn(() =>
+            {
+                try
+                {
+                    Hub.Sleep(Timeout.InfiniteTimeSpan);
+                }
+                finally
+                {
+#pragma warning disable CA2219 // the scenario under test: cleanup that fails while the kill unwinds
+                    throw new SomeException();
+#pragma warning restore CA2219
+                }
+            });
+            Hub.Sleep(TimeSpan.Zero);
+            task.Kill();
+            Assert.True(task.IsReady);
+            Assert.False(task.IsSuccessful);
+            Assert.IsType<SomeException>(task.Exception);
+            Hub.Sleep(TimeSpan.Zero);
+            Assert.IsType<SomeException>(Assert.Single(reported));
+        });
+    }
 }
