@@ -16,8 +16,12 @@ public sealed class AsyncGreenletContractTests : GreenletContractTests
     protected override IGreenletHandle Create(Func<object?, Task<object?>> run, IGreenletHandle? parent = null) =>
         Wrap(new AsyncGreenlet(arg => new ValueTask<object?>(run(arg)), Unwrap(parent)));
 
-    protected override IGreenletHandle CreateWithoutRun(IGreenletHandle? parent = null) =>
-        Wrap(new AsyncGreenlet(null!, Unwrap(parent)));
+    protected override IGreenletHandle? CreateWithoutRun(IGreenletHandle? parent = null)
+    {
+        // An async greenlet always has a body: a null one is refused at construction, before anything changes.
+        Assert.Throws<ArgumentNullException>(() => new AsyncGreenlet(null!, Unwrap(parent)));
+        return null;
+    }
 
     protected override void SetTrace(Action<GreenletTraceEvent, IGreenletHandle, IGreenletHandle>? tracer) =>
         AsyncGreenlet.SetTrace(tracer is null ? null : (e, o, t) => tracer(e, Wrap(o), Wrap(t)));

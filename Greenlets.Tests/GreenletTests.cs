@@ -50,7 +50,7 @@ public sealed class GreenletTests
     public void Switch_NoRun_ThrowsInvalidOperationAndStaysPending() => OnThread.Run(() =>
     {
         // R3
-        var g = new Greenlet((Func<object?, object?>)null!);
+        var g = new NoRunGreenlet();
         var e = Assert.Throws<InvalidOperationException>(() => g.Switch());
         Assert.Contains("run", e.Message, StringComparison.Ordinal);
         Assert.Equal(GreenletState.Pending, g.State);
@@ -60,7 +60,7 @@ public sealed class GreenletTests
     public void Throw_NoRun_ThrowsInvalidOperationNotTheException() => OnThread.Run(() =>
     {
         // R3
-        var g = new Greenlet((Func<object?, object?>)null!);
+        var g = new NoRunGreenlet();
         Assert.Throws<InvalidOperationException>(() => g.Throw(new SomeException()));
         Assert.False(g.IsStarted);
     });
@@ -280,7 +280,7 @@ public sealed class GreenletTests
     public void Return_ToParentWithoutRun_ErrorGoesToNextParent() => OnThread.Run(() =>
     {
         // D3: test_parent_return_failure
-        var g1 = new Greenlet((Func<object?, object?>)null!);
+        var g1 = new NoRunGreenlet();
         var g2 = new Greenlet(() => { }, g1);
         Assert.Throws<InvalidOperationException>(() => g2.Switch());
         Assert.True(g2.IsDead);
@@ -305,7 +305,7 @@ public sealed class GreenletTests
     {
         // test_switch_to_dead_greenlet_with_unstarted_perverse_parent (the failing start is a missing run here)
         var seen = new List<int>();
-        var parent = new Greenlet((Func<object?, object?>)null!);
+        var parent = new NoRunGreenlet();
         var child = new Greenlet(() => seen.Add(42), parent);
         Assert.Throws<InvalidOperationException>(() => child.Switch());
         Assert.Throws<InvalidOperationException>(() => child.Switch());
@@ -508,6 +508,34 @@ public sealed class GreenletTests
         }
 
         Assert.Equal(-expected, g.Switch("stop"));
+    });
+
+    [Fact]
+    public void Constructor_NullBody_ThrowsArgumentNullBeforeCreatingAnything() => OnThread.Run(() =>
+    {
+        // Issue 10 item 12: refused at construction, not at the first switch.
+        Greenlet main = Greenlet.Current;
+        Assert.Throws<ArgumentNullException>(() => new Greenlet((Func<object?, object?>)null!));
+        Assert.Throws<ArgumentNullException>(() => new Greenlet((Func<object?>)null!));
+        Assert.Throws<ArgumentNullException>(() => new Greenlet((Action)null!));
+        Assert.Throws<ArgumentNullException>(() => new AsyncGreenlet((Func<object?, ValueTask<object?>>)null!));
+        Assert.Same(main, Greenlet.Current);
+    });
+
+    [Fact]
+    public void Constructor_ExpressionLambdaWithValue_ReturnsItToParent() => OnThread.Run(() =>
+    {
+        // Issue 10 item 14: `() => 42` and `() => Compute()` bind to Func<object?>, as a Python user expects of
+        // greenlet(lambda: compute()); statement lambdas and void calls still bind to Action.
+        static object Compute() => "computed";
+        Assert.Equal(42, new Greenlet(() => 42).Switch());
+        Assert.Equal("computed", new Greenlet(() => Compute()).Switch());
+        Assert.Equal("computed", new Greenlet(Compute).Switch());
+        Assert.Null(new Greenlet(() => { }).Switch());
+        Assert.Null(new Greenlet(() => Console.Out.Flush()).Switch());
+        Assert.Equal(5, new Greenlet(x => x).Switch(5));
+        Greenlet main = Greenlet.Current;
+        Assert.Equal("back", new Greenlet(() => main.Switch("out")) is var g && g.Switch() is "out" ? g.Switch("back") : null);
     });
 
     private sealed class MyExit : GreenletExit

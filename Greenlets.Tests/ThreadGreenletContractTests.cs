@@ -17,7 +17,7 @@ public sealed class ThreadGreenletContractTests : GreenletContractTests
         Wrap(new Greenlet(arg => run(arg).GetAwaiter().GetResult(), Unwrap(parent)));
 
     protected override IGreenletHandle CreateWithoutRun(IGreenletHandle? parent = null) =>
-        Wrap(new Greenlet((Func<object?, object?>)null!, Unwrap(parent)));
+        Wrap(new NoRunGreenlet(Unwrap(parent)));
 
     protected override void SetTrace(Action<GreenletTraceEvent, IGreenletHandle, IGreenletHandle>? tracer) =>
         Greenlet.SetTrace(tracer is null ? null : (e, o, t) => tracer(e, Wrap(o), Wrap(t)));

@@ -49,11 +49,12 @@ public partial class AsyncGreenlet
     private volatile GreenletState _state;
 
     /// <summary>Creates an async greenlet that runs <paramref name="run"/> when first switched into.</summary>
-    /// <param name="run">The body: receives the first switch's value; its result goes to the parent. A null body is
-    /// accepted and fails at the first switch, as Python's <c>greenlet(run=None)</c> does.</param>
+    /// <param name="run">The body: receives the first switch's value; its result goes to the parent.</param>
     /// <param name="parent">The parent, or null for <see cref="Current"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is null (checked before anything is created).</exception>
     public AsyncGreenlet(Func<object?, ValueTask<object?>> run, AsyncGreenlet? parent = null)
     {
+        ArgumentNullException.ThrowIfNull(run);
         _run = run;
         _parent = parent ?? Current;
         StartContext = ExecutionContext.Capture();

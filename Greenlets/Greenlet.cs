@@ -27,30 +27,41 @@ public partial class Greenlet
     private string? _name;
 
     /// <summary>Creates a greenlet that runs <paramref name="run"/> when first switched into.</summary>
-    /// <param name="run">The body: receives the first switch's value; its return value goes to the parent.
-    /// A null body is accepted and fails at the first switch, as Python's <c>greenlet(run=None)</c> does.</param>
+    /// <param name="run">The body: receives the first switch's value; its return value goes to the parent.</param>
     /// <param name="parent">The parent, or null for <see cref="Current"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is null (checked before anything is created).</exception>
     /// <exception cref="ArgumentException"><paramref name="parent"/> belongs to another thread's tree that has exited.</exception>
     public Greenlet(Func<object?, object?> run, Greenlet? parent = null)
-        : this(parent)
+        : this(ParentAfterCheck(run, parent))
     {
         _run = run;
+    }
+
+    /// <summary>Creates a greenlet that runs <paramref name="run"/> when first switched into; its return value goes to the parent.</summary>
+    /// <param name="run">The body, taking no argument (the first switch's value is dropped), as Python's
+    /// <c>greenlet(lambda: compute())</c>. C# picks this overload for a lambda whose body has a value, such as
+    /// <c>() =&gt; 42</c> or <c>() =&gt; Compute()</c>; a lambda with a statement body or a void call picks
+    /// <see cref="Greenlet(Action, Greenlet?)"/>.</param>
+    /// <param name="parent">The parent, or null for <see cref="Current"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is null (checked before anything is created).</exception>
+    public Greenlet(Func<object?> run, Greenlet? parent = null)
+        : this(ParentAfterCheck(run, parent))
+    {
+        _run = _ => run();
     }
 
     /// <summary>Creates a greenlet that runs <paramref name="run"/> when first switched into; it returns null to its parent.</summary>
     /// <param name="run">The body.</param>
     /// <param name="parent">The parent, or null for <see cref="Current"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is null (checked before anything is created).</exception>
     public Greenlet(Action run, Greenlet? parent = null)
-        : this(parent)
+        : this(ParentAfterCheck(run, parent))
     {
-        if (run is not null)
+        _run = _ =>
         {
-            _run = _ =>
-            {
-                run();
-                return null;
-            };
-        }
+            run();
+            return null;
+        };
     }
 
     /// <summary>Creates a greenlet whose body is an override of <see cref="Run(object?)"/>.</summary>
@@ -63,6 +74,13 @@ public partial class Greenlet
             Context = ExecutionContext.Capture(),
         };
         GreenletMetrics.Created();
+    }
+
+    // Runs in the constructor initializer, so a null body is refused before the base constructor creates anything.
+    private static Greenlet? ParentAfterCheck(Delegate run, Greenlet? parent)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return parent;
     }
 
     /// <summary>Creates the main greenlet of a new tree.</summary>
