@@ -37,11 +37,55 @@ public static class ChildProgram
                 ExtraScenarios.Run("exit-while-suspended", keep);
                 Console.WriteLine($"suspended: {keep.Count(g => g.State == GreenletState.Suspended)}");
                 return 0;
+            case "unobserved-handler-throws-on-reaper":
+                return UnobservedOnReaper();
             case "pids-limit":
                 return GreenletOptionsTests.RunUnderPidsLimit();
             default:
                 return ExtraScenarios.Run(args[0], null) ? 0 : 2;
         }
+    }
+
+    /// <summary>A thread exits leaving a greenlet that raises when killed; the reaper reports it to a handler that
+    /// throws. The process must survive and the second handler must still hear of it.</summary>
+    private static int UnobservedOnReaper()
+    {
+        using var heard = new ManualResetEventSlim();
+        Greenlet.UnobservedException += (_, _) => throw new InvalidOperationException("handler bug");
+        Greenlet.UnobservedException += (_, e) =>
+        {
+            if (e.Exception is InvalidTimeZoneException)
+            {
+                heard.Set();
+            }
+        };
+        var owner = new Thread(() =>
+        {
+            var g = new Greenlet(() =>
+            {
+                try
+                {
+                    Greenlet.Current.Parent!.Switch();
+                }
+                catch (GreenletExit)
+                {
+                    throw new InvalidTimeZoneException("raised while dying");
+                }
+            });
+            g.Switch();
+            GC.KeepAlive(g);
+        });
+        owner.Start();
+        owner.Join();
+        if (!heard.Wait(TestTimeouts.Unexpected))
+        {
+            Console.WriteLine("not reported");
+            return 3;
+        }
+
+        // The throwing handler runs first: reaching the second one means the first one's failure was contained.
+        Console.WriteLine("survived");
+        return 0;
     }
 }
 

@@ -161,6 +161,39 @@ public sealed class GreenletCollectionTests
         Assert.IsType<SomeException>(Assert.Single(reported));
     });
 
+    [Fact]
+    public void Collect_UnobservedHandlerThrows_OtherHandlersRunAndNothingPropagates() => OnThread.Run(() =>
+    {
+        // A logging bug in one subscriber must neither hide the report from the others nor escape into unrelated code
+        // (here the next call into the library, which runs the pending kill).
+        var reported = new List<Exception>();
+        static void Throwing(object? sender, GreenletExceptionEventArgs e) => throw new InvalidOperationException("handler bug");
+        void Recording(object? sender, GreenletExceptionEventArgs e)
+        {
+            if (e.Greenlet.Name == "raiser")
+            {
+                reported.Add(e.Exception);
+            }
+        }
+
+        Greenlet.UnobservedException += Throwing;
+        Greenlet.UnobservedException += Recording;
+        try
+        {
+            MakeRaiser();
+            Collect();
+            Exception? escaped = Record.Exception(() => _ = Greenlet.Current);
+            Assert.Null(escaped);
+        }
+        finally
+        {
+            Greenlet.UnobservedException -= Throwing;
+            Greenlet.UnobservedException -= Recording;
+        }
+
+        Assert.IsType<SomeException>(Assert.Single(reported));
+    });
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MakeRaiser()
     {

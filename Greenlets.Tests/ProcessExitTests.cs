@@ -70,4 +70,14 @@ public sealed class ProcessExitTests
         // only guards against a hang, timing goals live in the benchmarks.)
         Assert.True(exitDelay < TimeSpan.FromSeconds(10), $"the child took {exitDelay} to exit after Main returned");
     }
+
+    [Fact]
+    public void Reaper_UnobservedHandlerThrows_ProcessSurvives()
+    {
+        // The reaper thread has no caller: an exception escaping a handler there would end the process.
+        var (code, output, _) = RunChild("unobserved-handler-throws-on-reaper");
+        Assert.True(code == 0, $"exit code {code}: {output}");
+        Assert.Contains("survived", output, StringComparison.Ordinal);
+        Assert.Contains("handler bug", output, StringComparison.Ordinal);
+    }
 }

@@ -9,17 +9,13 @@ public partial class Greenlet
     public static event EventHandler<GreenletExceptionEventArgs>? UnobservedException;
 
     /// <summary>Reports an exception nobody can observe, to <see cref="UnobservedException"/> or standard error.</summary>
-    internal static void ReportUnobserved(Greenlet greenlet, Exception exception)
-    {
-        EventHandler<GreenletExceptionEventArgs>? handler = UnobservedException;
-        if (handler is null)
-        {
-            Console.Error.WriteLine($"Exception ignored while killing {greenlet}: {exception}");
-            return;
-        }
-
-        handler(null, new GreenletExceptionEventArgs(greenlet, exception));
-    }
+    internal static void ReportUnobserved(Greenlet greenlet, Exception exception) =>
+        ErrorReport.Raise(
+            UnobservedException,
+            null,
+            new GreenletExceptionEventArgs(greenlet, exception),
+            $"Exception ignored while killing {greenlet}: {exception}",
+            nameof(UnobservedException), letKillsThrough: false);
 
     /// <summary>Kills a suspended greenlet whose last reference vanished, from the tree's current greenlet (G1-G5).</summary>
     internal void KillCollected()

@@ -300,24 +300,13 @@ public sealed partial class Hub
     }
 
     /// <summary>Reports an error nobody observes, to <see cref="UnhandledException"/> or standard error.</summary>
-    internal void ReportError(Greenlet source, Exception exception)
-    {
-        EventHandler<GreenletExceptionEventArgs>? handler = UnhandledException;
-        if (handler is null)
-        {
-            Console.Error.WriteLine($"{source} failed with {exception.GetType().Name}: {exception}");
-            return;
-        }
-
-        try
-        {
-            handler(this, new GreenletExceptionEventArgs(source, exception));
-        }
-        catch (Exception e) when (e is not GreenletExit)
-        {
-            Console.Error.WriteLine($"The hub's UnhandledException handler failed: {e}");
-        }
-    }
+    internal void ReportError(Greenlet source, Exception exception) =>
+        ErrorReport.Raise(
+            UnhandledException,
+            this,
+            new GreenletExceptionEventArgs(source, exception),
+            $"{source} failed with {exception.GetType().Name}: {exception}",
+            nameof(UnhandledException), letKillsThrough: true);
 
     private void WaitForTask(Task task)
     {
