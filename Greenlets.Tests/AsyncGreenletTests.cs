@@ -257,6 +257,87 @@ public sealed class AsyncGreenletTests
     });
 
     [Fact]
+    public void SwitchAsync_TwoThreadsOfOneFlowAtOnce_EachGetsItsOwnOutcomeOrGreenletError() => AsyncTestFlow.Run(() =>
+    {
+        // Two threads that share a flow both act as the tree's main greenlet. At most one may hold the baton: the
+        // other must be refused with GreenletError, never resume someone else's switch, hang or corrupt the tree.
+        const int rounds = 4000;
+        var targets = new AsyncGreenlet[rounds];
+        for (int i = 0; i < rounds; i++)
+        {
+            targets[i] = new AsyncGreenlet(x => new ValueTask<object?>((int)x! + 1));
+        }
+
+        ExecutionContext flow = ExecutionContext.Capture()!;
+        using var barrier = new Barrier(2);
+        var outcomes = new string[2, rounds];
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = new Thread[2];
+        for (int t = 0; t < 2; t++)
+        {
+            int me = t;
+            threads[t] = new Thread(() => ExecutionContext.Run(flow, _ =>
+            {
+                try
+                {
+                    for (int i = 0; i < rounds; i++)
+                    {
+                        if (!barrier.SignalAndWait(TestTimeouts.Unexpected))
+                        {
+                            throw new TimeoutException("the other thread never reached the barrier");
+                        }
+
+                        int sent = (i * 2) + me;
+                        try
+                        {
+                            ValueTask<object?> pending = targets[i].SwitchAsync(sent);
+                            if (!pending.IsCompleted)
+                            {
+                                outcomes[me, i] = "pending";
+                                continue;
+                            }
+
+                            int got = (int)pending.Result!;
+                            outcomes[me, i] = got == sent + 1 ? "ran" : got == sent ? "self" : $"foreign {got}";
+                        }
+                        catch (GreenletError)
+                        {
+                            outcomes[me, i] = "refused";
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue(e);
+                    barrier.RemoveParticipant();
+                }
+            }, null));
+            threads[t].Start();
+        }
+
+        foreach (Thread thread in threads)
+        {
+            Assert.True(thread.Join(TestTimeouts.Unexpected), "a switching thread hung");
+        }
+
+        Assert.Empty(failures);
+        for (int i = 0; i < rounds; i++)
+        {
+            string a = outcomes[0, i];
+            string b = outcomes[1, i];
+
+            // Exactly one thread started the body; the other was refused or, coming after it, switched to a dead
+            // greenlet (which goes to the caller itself).
+            Assert.True(
+                (a == "ran" && b is "refused" or "self") || (b == "ran" && a is "refused" or "self"),
+                $"round {i}: {a} / {b}");
+            Assert.Equal(GreenletState.Dead, targets[i].State);
+        }
+
+        return Task.CompletedTask;
+    });
+
+    [Fact]
     public void SwitchAsync_IntoAnotherFlowsTree_ThrowsGreenletError() => AsyncTestFlow.Run(async () =>
     {
         AsyncGreenlet mine = AsyncGreenlet.Current;

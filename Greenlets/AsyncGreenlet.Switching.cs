@@ -139,6 +139,66 @@ public partial class AsyncGreenlet
             return SwitchInLoop(tree, frame, target, value, error, traceEvent, exitValue);
         }
 
+        // Outside code claims the main greenlet until its switch's result is taken; greenlet code resumed after a
+        // foreign await holds the baton already and needs no claim.
+        bool outside = AsyncTree.Flow is not AsyncTree;
+        if (outside && !tree.TryClaimMain())
+        {
+            throw Busy(tree);
+        }
+
+        bool claimHandedOn = false;
+        try
+        {
+            if (!tree.TryEnter())
+            {
+                throw Busy(tree);
+            }
+
+            AsyncGreenlet cur;
+            AsyncGreenlet? resumed;
+            try
+            {
+                cur = Caller(tree);
+                resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, exitValue, dying: false);
+            }
+            finally
+            {
+                tree.Leave();
+            }
+
+            if (resumed is null)
+            {
+                return Immediate(value, error);
+            }
+
+            if (AsyncTrampoline.Run(tree, resumed, root: cur) && cur._error is null)
+            {
+                return new ValueTask<object?>(cur.TakeInline());
+            }
+
+            // The result is taken later, by the await: GetResult ends the claim then.
+            if (outside)
+            {
+                cur._holdsMainClaim = true;
+                claimHandedOn = true;
+            }
+
+            return new ValueTask<object?>(cur, cur._version);
+        }
+        finally
+        {
+            if (outside && !claimHandedOn)
+            {
+                tree.ReleaseMain();
+            }
+        }
+    }
+
+    /// <summary>Who makes a switch from outside any trampoline step: greenlet code resumed after a foreign await (the
+    /// greenlet holding the baton) or outside code acting as the main greenlet; refuses callers that may not switch.</summary>
+    private static AsyncGreenlet Caller(AsyncTree tree)
+    {
         AsyncGreenlet cur;
         object? flow = AsyncTree.Flow;
         if (flow is AsyncTree inner)
@@ -175,18 +235,7 @@ public partial class AsyncGreenlet
             }
         }
 
-        AsyncGreenlet? resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, exitValue, dying: false);
-        if (resumed is null)
-        {
-            return Immediate(value, error);
-        }
-
-        if (AsyncTrampoline.Run(tree, resumed, root: cur) && cur._error is null)
-        {
-            return new ValueTask<object?>(cur.TakeInline());
-        }
-
-        return new ValueTask<object?>(cur, cur._version);
+        return cur;
     }
 
     private static ValueTask<object?> Immediate(object? value, ExceptionDispatchInfo? error) =>

@@ -27,6 +27,10 @@ public partial class AsyncGreenlet : IValueTaskSource<object?>
     // cannot race with the resume, which comes from a later step of the same loop.
     private bool _switchedInStep;
 
+    // Set on the main greenlet while outside code's switch is pending: taking its result ends the tree's claim on
+    // the main greenlet (see AsyncTree.TryClaimMain).
+    private bool _holdsMainClaim;
+
     /// <inheritdoc/>
     ValueTaskSourceStatus IValueTaskSource<object?>.GetStatus(short token)
     {
@@ -54,6 +58,12 @@ public partial class AsyncGreenlet : IValueTaskSource<object?>
 
         // A switch is awaited once: the token dies with its result.
         _version++;
+        if (_holdsMainClaim)
+        {
+            _holdsMainClaim = false;
+            _tree!.ReleaseMain();
+        }
+
         error?.Throw();
         return value;
     }

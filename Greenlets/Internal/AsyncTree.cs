@@ -26,6 +26,12 @@ internal sealed class AsyncTree
     private AsyncLoopFrame? _frame;
     private AsyncLoopFrame? _spareFrame;
 
+    // 1 while a switch made outside any trampoline checks the baton and takes it (see TryEnter).
+    private int _entering;
+
+    // 1 from the moment outside code (the main greenlet) starts a switch until it has taken that switch's result.
+    private int _mainSwitching;
+
     public AsyncTree()
     {
         Main = new AsyncGreenlet(this);
@@ -63,6 +69,27 @@ internal sealed class AsyncTree
         AsyncLoopFrame? frame = _frame;
         return frame is not null && frame.Thread == Thread.CurrentThread ? frame : null;
     }
+
+    /// <summary>
+    /// Claims the right to check and take the baton for a switch made outside any trampoline; false when another
+    /// thread is doing so at this moment. Two threads of one flow both act as the main greenlet: without this, both
+    /// could see the baton free and both transfer it. A loser is refused as "busy", exactly as if it had come a moment
+    /// later, when the winner already held the baton.
+    /// </summary>
+    public bool TryEnter() => Interlocked.CompareExchange(ref _entering, 1, 0) == 0;
+
+    /// <summary>Ends what <see cref="TryEnter"/> began: the baton has been taken (or the switch refused).</summary>
+    public void Leave() => Volatile.Write(ref _entering, 0);
+
+    /// <summary>
+    /// Claims the main greenlet for a switch by outside code; false while another switch of the main greenlet has not
+    /// had its result taken. Every thread of a flow acts as the main greenlet, and the baton coming back to it is not
+    /// enough: until its switch's result is taken, a second switch would overwrite that result.
+    /// </summary>
+    public bool TryClaimMain() => Interlocked.CompareExchange(ref _mainSwitching, 1, 0) == 0;
+
+    /// <summary>Ends what <see cref="TryClaimMain"/> began.</summary>
+    public void ReleaseMain() => Volatile.Write(ref _mainSwitching, 0);
 
     /// <summary>Starts a trampoline loop of this tree on the calling thread.</summary>
     public AsyncLoopFrame EnterLoop()
