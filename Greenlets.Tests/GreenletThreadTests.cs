@@ -165,6 +165,82 @@ public sealed class GreenletThreadTests
     });
 
     [Fact]
+    public void Parent_SetFromAnotherThreadWhileOwnerStartsIt_StartsInOneTreeOrIsRefused() => OnThread.Run(() =>
+    {
+        // A pending greenlet belongs to no tree until it starts. Another thread may re-parent it into its own tree,
+        // racing the owner's first switch: either the re-parent comes first (the owner's switch is refused) or the
+        // start does (the re-parent is refused). It must never start in the owner's tree with a foreign parent.
+        const int rounds = 3000;
+        // Not disposed: after a failure a thread may still hang in it.
+        var barrier = new Barrier(2);
+        Greenlet? foreignParent = null;
+        var candidates = new Greenlet?[rounds];
+        var ownerOutcomes = new string[rounds];
+        var setterOutcomes = new string[rounds];
+        using var foreignReady = new ManualResetEventSlim();
+        Exception? setterFailure = null;
+        var setter = new Thread(() =>
+        {
+            try
+            {
+                foreignParent = Greenlet.Current;
+                foreignReady.Set();
+                for (int i = 0; i < rounds; i++)
+                {
+                    Assert.True(barrier.SignalAndWait(TestTimeouts.Unexpected), "the owner never reached the barrier");
+                    try
+                    {
+                        candidates[i]!.Parent = foreignParent;
+                        setterOutcomes[i] = "set";
+                    }
+                    catch (ArgumentException)
+                    {
+                        setterOutcomes[i] = "refused";
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                setterFailure = e;
+                barrier.RemoveParticipant();
+            }
+        })
+        { IsBackground = true };
+        setter.Start();
+        Assert.True(foreignReady.Wait(TestTimeouts.Unexpected));
+
+        var owner = new Thread(() =>
+        {
+            Greenlet main = Greenlet.Current;
+            for (int i = 0; i < rounds; i++)
+            {
+                candidates[i] = new Greenlet(() => "ran");
+                Assert.True(barrier.SignalAndWait(TestTimeouts.Unexpected), "the setter never reached the barrier");
+                try
+                {
+                    object? got = candidates[i]!.Switch();
+                    ownerOutcomes[i] = got as string == "ran" ? "ran" : $"got {got}";
+                }
+                catch (GreenletError)
+                {
+                    ownerOutcomes[i] = "refused";
+                }
+            }
+        })
+        { IsBackground = true };
+        owner.Start();
+        Assert.True(owner.Join(TestTimeouts.Unexpected), "the owner's switch never returned: a greenlet started with a foreign parent");
+        Assert.True(setter.Join(TestTimeouts.Unexpected));
+        Assert.Null(setterFailure);
+        for (int i = 0; i < rounds; i++)
+        {
+            bool ranHere = ownerOutcomes[i] == "ran" && setterOutcomes[i] == "refused";
+            bool movedFirst = ownerOutcomes[i] == "refused" && setterOutcomes[i] == "set" && candidates[i]!.State == GreenletState.Pending;
+            Assert.True(ranHere || movedFirst, $"round {i}: owner {ownerOutcomes[i]}, setter {setterOutcomes[i]}, state {candidates[i]!.State}");
+        }
+    });
+
+    [Fact]
     public void Switch_ThreadBlockingInsideGreenlets_NoCrash() => OnThread.Run(() =>
     {
         // test_thread_bug: two threads each start a greenlet that blocks the thread for a while.

@@ -272,8 +272,20 @@ public partial class AsyncGreenlet
 
             if (target._state == GreenletState.Pending)
             {
+                // The check of the parent chain and the commit to this tree are one step under the parent lock, as
+                // another flow may re-parent a pending greenlet until it starts.
                 Exception? failure = null;
-                if (TreeOf(target) != tree)
+                bool ours;
+                lock (ParentLock)
+                {
+                    ours = TreeOf(target) == tree;
+                    if (ours && target._run is not null)
+                    {
+                        target._tree = tree;
+                    }
+                }
+
+                if (!ours)
                 {
                     failure = new GreenletError("cannot switch to a greenlet of another tree");
                 }
@@ -298,7 +310,6 @@ public partial class AsyncGreenlet
                     continue;
                 }
 
-                target._tree = tree;
                 if (error is not null)
                 {
                     // T8: an exception into a greenlet that never ran: it dies without running, and the exception

@@ -39,7 +39,8 @@ namespace Greenlets;
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public partial class AsyncGreenlet
 {
-    private static readonly Lock ParentLock = new();
+    /// <summary>Guards parent chains: a parent change, and a start's check of the chain with its commit to a tree.</summary>
+    internal static readonly Lock ParentLock = new();
     private static long nextId;
 
     private Func<object?, ValueTask<object?>>? _run;
@@ -104,7 +105,8 @@ public partial class AsyncGreenlet
                     }
                 }
 
-                if (_state != GreenletState.Pending && TreeOf(value) != _tree)
+                // Committed to a tree (started, or starting in another flow right now): the parent must stay there.
+                if ((_state != GreenletState.Pending || _tree is not null) && TreeOf(value) != _tree)
                 {
                     throw new ArgumentException("parent cannot be in a different tree", nameof(value));
                 }

@@ -20,7 +20,6 @@ namespace Greenlets;
 public partial class Greenlet
 {
     private static readonly ConcurrentDictionary<Type, bool> RunOverrides = new();
-    private static readonly Lock ParentLock = new();
     private static long nextId;
 
     private Func<object?, object?>? _run;
@@ -123,7 +122,7 @@ public partial class Greenlet
                 throw new InvalidOperationException("cannot set the parent of a main greenlet");
             }
 
-            lock (ParentLock)
+            lock (GreenletCore.ParentLock)
             {
                 for (Greenlet? p = value; p is not null; p = p.Core.Parent)
                 {
@@ -133,7 +132,8 @@ public partial class Greenlet
                     }
                 }
 
-                if (Core.State != GreenletState.Pending && GreenletCore.TreeOf(value) != Core.Tree)
+                // Committed to a tree (started, or starting on its owner's thread right now): the parent must stay there.
+                if ((Core.State != GreenletState.Pending || Core.Tree is not null) && GreenletCore.TreeOf(value) != Core.Tree)
                 {
                     throw new ArgumentException("parent cannot be on a different thread", nameof(value));
                 }

@@ -84,8 +84,20 @@ internal sealed partial class GreenletCore
             Fiber? fresh = null;
             if (tc.State == GreenletState.Pending)
             {
+                // The start commits the greenlet to this tree under the parent lock: a pending greenlet's tree is its
+                // parent chain's, which another thread may change until the commit (then the setter refuses foreign
+                // parents), so the check and the commit must be one step.
                 Exception? failure = null;
-                TreeState? targetTree = TreeOf(target);
+                TreeState? targetTree;
+                lock (ParentLock)
+                {
+                    targetTree = TreeOf(target);
+                    if (targetTree == tree && target.HasRun)
+                    {
+                        tc.Tree = tree;
+                    }
+                }
+
                 if (targetTree != tree)
                 {
                     failure = ForeignTree(targetTree);
@@ -102,6 +114,12 @@ internal sealed partial class GreenletCore
                     }
                     catch (InvalidOperationException e)
                     {
+                        // Nothing ran: the greenlet stays pending and free to be re-parented anywhere.
+                        lock (ParentLock)
+                        {
+                            tc.Tree = null;
+                        }
+
                         failure = e;
                     }
                 }
@@ -127,7 +145,6 @@ internal sealed partial class GreenletCore
                     // T8: an exception into a greenlet that never ran: it dies without running, and the exception
                     // (a GreenletExit as a value) goes on to its parent.
                     Trace(tree, traceEvent, origin, target, ref value, ref error);
-                    tc.Tree = tree;
                     tc.State = GreenletState.Dead;
                     target.DropRun();
                     if (error!.SourceException is GreenletExit exit)
@@ -148,7 +165,6 @@ internal sealed partial class GreenletCore
                     continue;
                 }
 
-                tc.Tree = tree;
                 tc.Fiber = fresh;
                 tree.AddLive(tc);
                 if (exitValue)

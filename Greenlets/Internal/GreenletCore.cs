@@ -19,6 +19,9 @@ internal sealed partial class GreenletCore
     // gate), on a cache line of their own.
     private readonly HandoffSlot _slot = new();
 
+    /// <summary>Guards parent chains: a parent change, and a start's check of the chain with its commit to a tree.</summary>
+    public static readonly Lock ParentLock = new();
+
     public GreenletCore(Greenlet handle, Greenlet? parent, TreeState? mainOf)
     {
         _handle = new WeakReference<Greenlet>(handle, trackResurrection: true);
