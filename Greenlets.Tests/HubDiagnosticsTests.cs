@@ -23,6 +23,44 @@ public sealed class HubDiagnosticsTests
     }
 
     [Fact]
+    public void Registries_ManyShortLivedThreads_StayTheSizeOfWhatIsAlive()
+    {
+        // Each thread registers a tree (for the switch counter) or a hub (for the ready gauge); with no listener
+        // polling, the registries must still forget them once their threads are gone. Other tests run meanwhile and
+        // hold their own: the bound is generous, but far below one entry per thread.
+        const int threads = 2000;
+        RunThreads(threads, () => Assert.Equal("done", new Greenlet(() => "done").Switch()));
+        Assert.InRange(Greenlets.Internal.GreenletMetrics.RegisteredTrees, 0, threads / 4);
+
+        // A hub's own greenlet stays suspended until the reaper unwinds its exited thread, so its tree lingers a
+        // while; the hub itself is dead as soon as its thread is.
+        RunThreads(threads, () => Assert.True(Hub.Spawn(() => { }).Join(TestTimeouts.Unexpected)));
+        Assert.InRange(Greenlets.Internal.HubRegistry.Count, 0, threads / 4);
+    }
+
+    private static void RunThreads(int count, Action body)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Exception? failure = null;
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    body();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            });
+            thread.Start();
+            Assert.True(thread.Join(TestTimeouts.Unexpected));
+            Assert.Null(failure);
+        }
+    }
+
+    [Fact]
     public void LoopExit_Deadlock_MessageListsLiveGreenletsAndWhatTheyWaitFor()
     {
         OnThread.Run(() =>

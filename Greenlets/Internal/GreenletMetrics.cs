@@ -8,8 +8,11 @@ namespace Greenlets.Internal;
 /// </summary>
 internal static class GreenletMetrics
 {
-    private static readonly Lock Sync = new();
-    private static readonly List<WeakReference<TreeState>> Trees = [];
+    // A tree whose thread exited with nothing left to unwind switches no more: its count moves to retiredSwitches.
+    private static readonly WeakRegistry<TreeState> Trees = new(
+        static tree => !tree.Owner.IsAlive && tree.LiveCount == 0,
+        static tree => retiredSwitches += tree.Switches);
+
     private static long created;
     private static long live;
     private static long retiredSwitches;
@@ -26,39 +29,13 @@ internal static class GreenletMetrics
 
     public static void Finished() => Interlocked.Decrement(ref live);
 
-    public static void Register(TreeState tree)
-    {
-        lock (Sync)
-        {
-            Trees.Add(new WeakReference<TreeState>(tree));
-        }
-    }
+    public static void Register(TreeState tree) => Trees.Add(tree);
 
-    private static long Switches()
-    {
-        lock (Sync)
-        {
-            long total = retiredSwitches;
-            for (int i = Trees.Count - 1; i >= 0; i--)
-            {
-                if (Trees[i].TryGetTarget(out TreeState? tree))
-                {
-                    total += tree.Switches;
-                    if (!tree.Owner.IsAlive && tree.LiveCount == 0)
-                    {
-                        retiredSwitches += tree.Switches;
-                        Trees.RemoveAt(i);
-                    }
-                }
-                else
-                {
-                    Trees.RemoveAt(i);
-                }
-            }
+    /// <summary>Gets how many trees the switch counter holds (for tests: it stays the size of what is alive).</summary>
+    internal static int RegisteredTrees => Trees.Count;
 
-            return total;
-        }
-    }
+    // The retired count is read and written under the registry's lock (Sum and the retire callback both run there).
+    private static long Switches() => Trees.Sum(static tree => tree.Switches, static () => retiredSwitches);
 
     private static Meter CreateMeter()
     {

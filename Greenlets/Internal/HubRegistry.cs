@@ -4,40 +4,16 @@ namespace Greenlets.Internal;
 /// (and only when) a metrics listener collects.</summary>
 internal static class HubRegistry
 {
-    private static readonly Lock Sync = new();
-    private static readonly List<WeakReference<Hub>> Hubs = [];
+    private static readonly WeakRegistry<Hub> Hubs = new(static hub => hub.IsDead);
+
+    /// <summary>Gets how many hubs are held (for tests: it stays the size of what is alive).</summary>
+    internal static int Count => Hubs.Count;
 
     public static void Add(Hub hub)
     {
-        lock (Sync)
-        {
-            if (Hubs.Count == 0)
-            {
-                GreenletMetrics.HubReadyLength = ReadyLength;
-            }
-
-            Hubs.Add(new WeakReference<Hub>(hub));
-        }
+        GreenletMetrics.HubReadyLength ??= ReadyLength;
+        Hubs.Add(hub);
     }
 
-    private static long ReadyLength()
-    {
-        lock (Sync)
-        {
-            long total = 0;
-            for (int i = Hubs.Count - 1; i >= 0; i--)
-            {
-                if (Hubs[i].TryGetTarget(out Hub? hub) && !hub.IsDead)
-                {
-                    total += hub.ReadyCount;
-                }
-                else
-                {
-                    Hubs.RemoveAt(i);
-                }
-            }
-
-            return total;
-        }
-    }
+    private static long ReadyLength() => Hubs.Sum(static hub => hub.IsDead ? 0 : hub.ReadyCount);
 }
