@@ -308,7 +308,10 @@ public sealed partial class Hub
             $"{source} failed with {exception.GetType().Name}: {exception}",
             nameof(UnhandledException), letKillsThrough: true);
 
-    private void WaitForTask(Task task)
+    /// <summary>Parks the running greenlet until <paramref name="task"/> completes, without observing its outcome.</summary>
+    /// <remarks>It throws only when the wait itself ends otherwise (a kill, a <see cref="GreenTimeout"/>, the hub's
+    /// exit): <see cref="GreenStream"/> tells that apart from the task's own failure this way.</remarks>
+    internal void WaitForTask(Task task)
     {
         Greenlet current = CheckCanBlock();
         var waiter = new HubWaiter(this, current, "Hub.Wait(Task)");
