@@ -3,16 +3,17 @@ using Greenlets.Internal;
 namespace Greenlets.Tests;
 
 /// <summary>The thread fibers under <see cref="Greenlet"/>: handoffs (hot pairs, rings), pooling and the options.</summary>
-/// <remarks>These tests read and change process-wide pool state, so they run alone.</remarks>
-[Collection(nameof(FiberTests))]
-[CollectionDefinition(nameof(FiberTests), DisableParallelization = true)]
+/// <remarks>These tests read and change process-wide pool state and options, so they run alone with the other tests
+/// that do. Round counts are bounded work: on a busy machine a cold handoff costs a scheduler slice (~1.5 ms), so a few
+/// thousand rounds stay far inside the hang guard.</remarks>
+[Collection(SerialCollection.Name)]
 public sealed class FiberTests
 {
     [Fact]
     public void Switch_HotPingPong_DeliversEveryValue() => OnThread.Run(() =>
     {
-        // Far more round trips than it takes to become a hot (spinning) pair.
-        const int rounds = 100_000;
+        // Far more round trips than the few it takes to become a hot (spinning) pair.
+        const int rounds = 250 * HandoffGate.HotStreak;
         Greenlet main = Greenlet.Current;
         var echo = new Greenlet(x =>
         {
@@ -33,7 +34,7 @@ public sealed class FiberTests
     [Fact]
     public void Switch_HotPairOfFibers_DeliversEveryValue() => OnThread.Run(() =>
     {
-        const int rounds = 50_000;
+        const int rounds = 250 * HandoffGate.HotStreak;
         Greenlet main = Greenlet.Current;
         Greenlet? pong = null;
         var ping = new Greenlet(() =>
@@ -139,9 +140,10 @@ public sealed class FiberTests
             new Greenlet(() => used.Add(Environment.CurrentManagedThreadId)).Switch();
         }
 
-        // The finished greenlet's fiber is back in the pool before its parent resumes, so each new one takes it.
+        // The finished greenlet's fiber is back in the pool before its parent resumes, so each new one takes it. No
+        // thread was added (an idle one elsewhere may have been trimmed meanwhile, so the count may drop).
         Assert.Single(used);
-        Assert.Equal(threadsBefore, FiberPool.Shared.TotalThreads);
+        Assert.InRange(FiberPool.Shared.TotalThreads, 0, threadsBefore);
     });
 
     [Fact]
