@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Greenlets.Internal;
 
 namespace Greenlets;
 
@@ -8,46 +9,71 @@ namespace Greenlets;
 /// <remarks>
 /// <para>The constructor binds and listens (port 0 picks a free port: read <see cref="LocalEndPoint"/>);
 /// <see cref="Start"/> begins accepting in a task of the calling tree's hub. The handler gets the connected socket
-/// and the remote end point; the socket is closed when the handler returns. Wrap it as
-/// <c>new GreenStream(new NetworkStream(socket))</c> to read and write cooperatively.</para>
-/// <para>With a <see cref="GreenPool"/>, at most its size of handlers run at once and accepting pauses while the
-/// pool is full. A handler that throws is reported to <see cref="Hub.UnhandledException"/> (or standard error);
-/// the server keeps serving.</para>
-/// <para>Use a server from the tree that started it.</para>
+/// and the remote end point; the socket is closed when the handler returns, or when it never ran (killed before it
+/// started, or refused a thread). Wrap it as <c>new GreenStream(new NetworkStream(socket))</c> to read and write
+/// cooperatively.</para>
+/// <para>Accepting pauses while it could not serve, and clients wait in the listen backlog meanwhile (see
+/// <see cref="Backlog"/>). With a <see cref="GreenPool"/>, at most its size of handlers run at once and accepting pauses
+/// while the pool is full. At the thread cap (<see cref="GreenletOptions.MaxThreads"/>: each handler is a greenlet
+/// with its own fiber thread), or when the OS refuses a thread, the connection whose handler could not start is
+/// closed, the condition is reported once to <see cref="Hub.UnhandledException"/> (or standard error; again only after
+/// a handler could start), and accepting pauses: at least gevent's accept-error delay (10 ms, doubling up to 1 s while
+/// failures go on), then until a thread is free (checked when a handler finishes, and after each delay).</para>
+/// <para>A handler that throws is reported to <see cref="Hub.UnhandledException"/> (or standard error); the server
+/// keeps serving.</para>
+/// <para>Use a server from the tree that started it; <see cref="Stop"/> and <see cref="Dispose"/> may be called from
+/// any thread.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenServer : IDisposable
+public sealed partial class GreenServer : IDisposable
 {
-    /// <summary>Gets the debugger's one-line view.</summary>
-    internal string DebuggerDisplay => $"GreenServer {LocalEndPoint} started={IsStarted} handlers={_handlers.Count}";
+    // gevent's StreamServer.backlog.
+    private const int DefaultBacklog = 128;
 
+    private readonly Lock _sync = new();
     private readonly Socket _listener;
     private readonly Action<Socket, EndPoint> _handler;
     private readonly GreenPool? _pool;
     private readonly GreenGroup _handlers;
-    private readonly GreenEvent _stopped = new();
+    private readonly Action<GreenTask> _onHandlerFinished;
+    private Hub? _hub;
     private GreenTask? _acceptor;
-    private bool _stopping;
+    private volatile ServerState _state;
 
-    /// <summary>Creates a server bound to <paramref name="endPoint"/> and listening.</summary>
+    /// <summary>Creates a server bound to <paramref name="endPoint"/> and listening, with a backlog of 128 (gevent's).</summary>
     /// <param name="endPoint">The address and port to listen on (port 0 for any free port).</param>
     /// <param name="handler">Runs per connection with the socket and the remote end point.</param>
     /// <param name="pool">Limits how many handlers run at once, or null for no limit.</param>
     /// <exception cref="ArgumentNullException"><paramref name="endPoint"/> or <paramref name="handler"/> is null.</exception>
     /// <exception cref="SocketException">The end point cannot be bound.</exception>
     public GreenServer(IPEndPoint endPoint, Action<Socket, EndPoint> handler, GreenPool? pool = null)
+        : this(endPoint, handler, pool, DefaultBacklog)
+    {
+    }
+
+    /// <summary>Creates a server bound to <paramref name="endPoint"/> and listening with <paramref name="backlog"/>.</summary>
+    /// <param name="endPoint">The address and port to listen on (port 0 for any free port).</param>
+    /// <param name="handler">Runs per connection with the socket and the remote end point.</param>
+    /// <param name="pool">Limits how many handlers run at once, or null for no limit.</param>
+    /// <param name="backlog">How many connections the OS may queue while none is accepted (see <see cref="Backlog"/>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="endPoint"/> or <paramref name="handler"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="backlog"/> is zero or negative.</exception>
+    /// <exception cref="SocketException">The end point cannot be bound.</exception>
+    public GreenServer(IPEndPoint endPoint, Action<Socket, EndPoint> handler, GreenPool? pool, int backlog)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(handler);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
         _handler = handler;
         _pool = pool;
         _handlers = pool ?? new GreenGroup();
+        _onHandlerFinished = OnHandlerFinished;
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             _listener.Bind(endPoint);
-            _listener.Listen(128);
+            _listener.Listen(backlog);
         }
         catch
         {
@@ -55,83 +81,94 @@ public sealed class GreenServer : IDisposable
             throw;
         }
 
+        Backlog = backlog;
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+    }
+
+    private enum ServerState
+    {
+        Created,
+        Started,
+        Stopping,
+        Stopped,
     }
 
     /// <summary>Gets the end point the server listens on, with the real port.</summary>
     public IPEndPoint LocalEndPoint { get; }
 
+    /// <summary>Gets the listen backlog: how many connections the OS queues while none is accepted.</summary>
+    /// <remarks>Clients wait there while accepting pauses (a full pool, the thread cap); past it the OS refuses or drops
+    /// new connections. The OS may lower it (Linux caps it at <c>net.core.somaxconn</c>).</remarks>
+    public int Backlog { get; }
+
     /// <summary>Gets whether <see cref="Start"/> was called and <see cref="Stop"/> not yet.</summary>
-    public bool IsStarted => _acceptor is not null && !_stopping;
+    public bool IsStarted => _state == ServerState.Started;
+
+    /// <summary>Gets the debugger's one-line view.</summary>
+    internal string DebuggerDisplay => $"GreenServer {LocalEndPoint} started={IsStarted} handlers={_handlers.Count}";
 
     /// <summary>Starts accepting connections in a task of the calling tree's hub; returns at once.</summary>
     /// <exception cref="ObjectDisposedException">The server was stopped.</exception>
-    public void Start()
-    {
-        ObjectDisposedException.ThrowIf(_stopping, this);
-        if (_acceptor is not null)
-        {
-            return;
-        }
+    public void Start() => ObjectDisposedException.ThrowIf(!TryStart(), this);
 
-        _acceptor = new GreenTask(AcceptLoop) { Name = $"GreenServer {LocalEndPoint} accept" };
-        _acceptor.Start();
-    }
-
-    /// <summary>Starts if needed and waits cooperatively until <see cref="Stop"/> is called.</summary>
-    /// <exception cref="ObjectDisposedException">The server was stopped before it started.</exception>
+    /// <summary>Starts if needed and waits cooperatively until <see cref="Stop"/> has finished; returns at once if the
+    /// server was stopped already.</summary>
     public void ServeForever()
     {
-        if (!_stopping)
-        {
-            Start();
-        }
-
+        TryStart();
         _stopped.Wait();
-    }
-
-    /// <summary>Closes the listener, waits for running handlers up to <paramref name="timeout"/>, then kills the rest.</summary>
-    /// <param name="timeout">How long handlers may take to finish; null for gevent's default of 1 second.</param>
-    public void Stop(TimeSpan? timeout = null)
-    {
-        if (_stopping)
-        {
-            return;
-        }
-
-        _stopping = true;
-        _listener.Dispose();
-        if (_acceptor is { } acceptor && Greenlet.Current != acceptor)
-        {
-            acceptor.Kill();
-        }
-
-        if (!_handlers.Join(timeout ?? TimeSpan.FromSeconds(1)))
-        {
-            _handlers.Kill();
-        }
-
-        _stopped.Set();
     }
 
     /// <summary>Stops the server (see <see cref="Stop"/>).</summary>
     public void Dispose() => Stop();
 
+    /// <summary>Starts unless stopped; false when stopped.</summary>
+    private bool TryStart()
+    {
+        GreenTask acceptor;
+        lock (_sync)
+        {
+            if (_state != ServerState.Created)
+            {
+                return _state == ServerState.Started;
+            }
+
+            _hub = Hub.Current;
+            acceptor = _acceptor = new GreenTask(AcceptLoop) { Name = $"GreenServer {LocalEndPoint} accept" };
+            _state = ServerState.Started;
+        }
+
+        acceptor.Start();
+        return true;
+    }
+
     private void AcceptLoop()
     {
-        while (!_stopping)
+        while (_state == ServerState.Started)
         {
+            // gevent's full(): accepting pauses until the pool has a slot; clients wait in the backlog meanwhile.
             _pool?.WaitAvailable();
+            if (_atThreadCap)
+            {
+                WaitForThreads();
+                continue;
+            }
+
             Socket client;
             try
             {
-                client = Hub.Wait(_listener.AcceptAsync());
+                client = Hub.Wait(_listener.AcceptAsync(AcceptToken()));
+            }
+            catch (OperationCanceledException)
+            {
+                // The thread cap was reached meanwhile (OnHandlerCouldNotStart): pause instead of taking one more.
+                continue;
             }
             catch (ObjectDisposedException)
             {
                 return;
             }
-            catch (SocketException) when (_stopping)
+            catch (SocketException) when (_state != ServerState.Started)
             {
                 return;
             }
@@ -152,19 +189,56 @@ public sealed class GreenServer : IDisposable
                 continue;
             }
 
-            _handlers.Spawn(() => Handle(client, remote)).Name = $"GreenServer handler {remote}";
+            Serve(client, remote);
         }
+    }
+
+    /// <summary>Spawns the handler of one connection into the group.</summary>
+    private void Serve(Socket client, EndPoint remote)
+    {
+        var task = new ConnectionTask(this, client, remote);
+        try
+        {
+            // A pool shared with other code may be full again by now: this waits for a slot, and may be killed there.
+            _handlers.Add(task);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
+        // After the group's own link, so that the group no longer counts the task when this runs.
+        task.AddRawLink(_onHandlerFinished);
+        task.Start();
     }
 
     private void Handle(Socket client, EndPoint remote)
     {
         try
         {
+            OnHandlerStarted();
             _handler(client, remote);
         }
         finally
         {
             client.Dispose();
+        }
+    }
+
+    /// <summary>The raw link of every handler task, run from the hub once it finished, ran or not.</summary>
+    private void OnHandlerFinished(GreenTask task)
+    {
+        // A handler killed before it started (by Stop), or refused a thread, never got to close its socket.
+        ((ConnectionTask)task).Client.Dispose();
+        if (_atThreadCap)
+        {
+            _threadFreed.Set();
+        }
+
+        if (_state == ServerState.Stopping && _handlers.Count == 0)
+        {
+            Finish();
         }
     }
 }

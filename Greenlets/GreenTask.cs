@@ -315,9 +315,15 @@ public partial class GreenTask : Greenlet
         {
             // The fiber cap was reached: the task fails instead of running.
             _body = null;
-            Complete(null, ExceptionDispatchInfo.Capture(e));
+            Complete(null, ExceptionDispatchInfo.Capture(e), handled: OnStartFailed(e));
         }
     }
+
+    /// <summary>Called from the hub when the task cannot start because no fiber thread could be had (the cap of
+    /// <see cref="GreenletOptions.MaxThreads"/>, or the OS refused a thread); the task then fails with
+    /// <paramref name="error"/>.</summary>
+    /// <returns>True when the subclass deals with the failure itself, so that it is not reported as unobserved.</returns>
+    private protected virtual bool OnStartFailed(InvalidOperationException error) => false;
 
     /// <summary>Waits, as a joiner linked in order with the other links, until the task finishes or the timeout passes.</summary>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
@@ -413,7 +419,7 @@ public partial class GreenTask : Greenlet
         Complete(exception is GreenletExit ? exception : null, exception is GreenletExit ? null : ExceptionDispatchInfo.Capture(exception));
     }
 
-    private void Complete(object? value, ExceptionDispatchInfo? error)
+    private void Complete(object? value, ExceptionDispatchInfo? error, bool handled = false)
     {
         _value = value;
         _error = error;
@@ -429,7 +435,7 @@ public partial class GreenTask : Greenlet
         }
 
         // gevent: the links (joiners, group bookkeeping, user callbacks) run from one hub callback scheduled at death.
-        observed |= _observers > 0 || HasUserLinks(error is null);
+        observed |= handled || _observers > 0 || HasUserLinks(error is null);
         ScheduleLinks();
         if (error is not null && !observed)
         {

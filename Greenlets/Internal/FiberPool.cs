@@ -28,6 +28,19 @@ internal sealed class FiberPool
         }
     }
 
+    /// <summary>Gets whether <see cref="Rent"/> would find a fiber now: one is idle, or the cap leaves room for a new
+    /// thread (which the OS may still refuse). Another thread may take it first: a hint for backing off, not a promise.</summary>
+    public bool CanRent
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _idle.Count > 0 || _total < GreenletOptions.MaxThreads;
+            }
+        }
+    }
+
     /// <summary>Takes an idle fiber, or starts a new one when under the cap; the fiber's thread is running and parked.</summary>
     /// <remarks>The switch calls this before it changes any state, so a failure here leaves every greenlet as it was.</remarks>
     /// <exception cref="InvalidOperationException">The cap on live fiber threads is reached, or the OS refused a new thread

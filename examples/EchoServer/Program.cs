@@ -18,8 +18,14 @@ Console.WriteLine($"echo server on {server.LocalEndPoint}");
 if (serve)
 {
     Console.WriteLine($"try: nc {server.LocalEndPoint.Address} {server.LocalEndPoint.Port}");
-    Console.CancelKeyPress += (_, e) => Environment.Exit(0);
+    // The handler runs on another thread: Stop is posted into the hub, and ServeForever returns once it is done.
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        server.Stop();
+    };
     server.ServeForever();
+    Console.WriteLine("stopped");
     return;
 }
 
