@@ -37,6 +37,15 @@ public static class ChildProgram
                 ExtraScenarios.Run("exit-while-suspended", keep);
                 Console.WriteLine($"suspended: {keep.Count(g => g.State == GreenletState.Suspended)}");
                 return 0;
+            case "deep-recursion":
+                // A greenlet recursing as deep as the reported program did; an optional stack size shows the old default failing.
+                if (args.Length > 1)
+                {
+                    GreenletOptions.StackSize = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                Console.WriteLine($"depth: {new Greenlet(() => Recurse(20_000)).Switch()}");
+                return 0;
             case "unobserved-handler-throws-on-reaper":
                 return UnobservedOnReaper();
             case "pids-limit":
@@ -45,6 +54,9 @@ public static class ChildProgram
                 return ExtraScenarios.Run(args[0], null) ? 0 : 2;
         }
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int Recurse(int depth) => depth == 0 ? 0 : 1 + Recurse(depth - 1);
 
     /// <summary>A thread exits leaving a greenlet that raises when killed; the reaper reports it to a handler that
     /// throws. The process must survive and the second handler must still hear of it.</summary>

@@ -8,10 +8,10 @@ public sealed class ProcessExitTests
 {
     /// <summary>Runs a <see cref="ChildProgram"/> scenario; returns its exit code, output, and how long it took to exit
     /// after printing its last line (its return from <c>Main</c>).</summary>
-    internal static (int ExitCode, string Output, TimeSpan ExitDelay) RunChild(string scenario)
+    internal static (int ExitCode, string Output, TimeSpan ExitDelay) RunChild(string scenario, params string[] more)
     {
         string assembly = typeof(ChildProgram).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", ["exec", assembly, scenario])
+        var start = new ProcessStartInfo("dotnet", ["exec", assembly, scenario, .. more])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -79,5 +79,14 @@ public sealed class ProcessExitTests
         Assert.True(code == 0, $"exit code {code}: {output}");
         Assert.Contains("survived", output, StringComparison.Ordinal);
         Assert.Contains("handler bug", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Switch_RecursionTwentyThousandDeep_SurvivesOnTheDefaultStack()
+    {
+        // Reported on the former 256 KiB fiber stacks: a 20,000-deep recursion killed the process (exit 134).
+        var (code, output, _) = RunChild("deep-recursion");
+        Assert.True(code == 0, $"exit code {code}: {output}");
+        Assert.Contains("depth: 20000", output, StringComparison.Ordinal);
     }
 }
