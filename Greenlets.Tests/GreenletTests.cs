@@ -57,6 +57,17 @@ public sealed class GreenletTests
     });
 
     [Fact]
+    public void Switch_RunHiddenNotOverridden_ThrowsInvalidOperationAndStaysPending() => OnThread.Run(() =>
+    {
+        // R3: only an override of the virtual Run is a body; a method that hides it is never called.
+        var g = new HidingRunGreenlet();
+        var e = Assert.Throws<InvalidOperationException>(() => g.Switch());
+        Assert.Contains("no body", e.Message, StringComparison.Ordinal);
+        Assert.Equal(GreenletState.Pending, g.State);
+        Assert.False(g.Called);
+    });
+
+    [Fact]
     public void Throw_NoRun_ThrowsInvalidOperationNotTheException() => OnThread.Run(() =>
     {
         // R3

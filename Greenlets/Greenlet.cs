@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Reflection;
 using Greenlets.Internal;
 
 namespace Greenlets;
@@ -180,7 +179,10 @@ public partial class Greenlet
     internal GreenletCore Core { get; }
 
     /// <summary>Gets whether a body exists to start.</summary>
-    internal bool HasRun => _run is not null || RunOverrides.GetOrAdd(GetType(), IsRunOverridden);
+    internal bool HasRun => _run is not null || OverridesRun;
+
+    /// <summary>Gets whether the instance's type overrides <see cref="Run(object?)"/>; false at once for a plain greenlet.</summary>
+    private bool OverridesRun => GetType() != typeof(Greenlet) && RunOverrides.GetOrAdd(GetType(), IsRunOverridden, this);
 
     /// <summary>Returns a description in the spirit of greenlet's repr, e.g. <c>&lt;Greenlet "gr1" suspended active started&gt;</c>.</summary>
     /// <returns>The type, name and state.</returns>
@@ -219,7 +221,7 @@ public partial class Greenlet
         // fiber's stack does not keep it reachable.
         Func<object?, object?>? run = greenlet._run;
         greenlet._run = null;
-        if (RunOverrides.GetOrAdd(greenlet.GetType(), IsRunOverridden))
+        if (greenlet.OverridesRun)
         {
             return greenlet.Run(argument);
         }
@@ -229,6 +231,12 @@ public partial class Greenlet
 
     internal void DropRun() => _run = null;
 
-    private static bool IsRunOverridden(Type type) =>
-        type.GetMethod(nameof(Run), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(object)])?.DeclaringType != typeof(Greenlet);
+    // A delegate to the virtual Run binds to the override the instance would call, so its target method's declaring type
+    // says whether the type overrides Run. This needs no member lookup by name: Delegate.Method is trim- and AOT-safe (the
+    // AOT compiler keeps metadata for delegate targets, overrides of a virtual target included), unlike Type.GetMethod on
+    // GetType(), which the trimmer cannot see (IL2075) and which also took a hiding `new Run` for an override. Invoking
+    // Run to find out is no option: an override's body would run before the switch commits, and a greenlet with no body
+    // must stay pending with the error at switch time.
+    private static bool IsRunOverridden(Type type, Greenlet instance) =>
+        new Func<object?, object?>(instance.Run).Method.DeclaringType != typeof(Greenlet);
 }

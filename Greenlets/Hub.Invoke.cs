@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Greenlets.Internal;
 
@@ -116,11 +117,19 @@ public sealed partial class Hub
 
     /// <summary>Throws when an async method on this hub's own main greenlet asks for a task to await while nothing else
     /// runs the hub: the await would never complete (the hub runs only while a greenlet of its tree waits).</summary>
-    /// <remarks>Only the caller's own frame is inspected (one stack frame, when the greenlet task is unfinished): an
+    /// <remarks><para>Only the caller's own frame is inspected (one stack frame, when the greenlet task is unfinished): an
     /// async method's <c>MoveNext</c> calling <paramref name="member"/> directly. A synchronous caller may still wait
-    /// for the task cooperatively, with <c>Hub.Wait(task.AsTask())</c> or <c>Join</c>.</remarks>
+    /// for the task cooperatively, with <c>Hub.Wait(task.AsTask())</c> or <c>Join</c>.</para>
+    /// <para>The caller is identified through <see cref="StackFrame.GetMethod"/>, which needs the method's metadata.
+    /// Under JIT (trimmed or not) a method on the stack keeps it; under NativeAOT it is usually absent, GetMethod returns
+    /// null and the check is skipped: the misuse then hangs as it would without the check, and nothing else changes. A
+    /// name-only test (<see cref="DiagnosticMethodInfo"/>) cannot replace it, since an iterator's <c>MoveNext</c> has
+    /// the same compiler-generated names as an async method's and may legitimately call AsTask then wait with
+    /// <c>Hub.Wait</c>.</para></remarks>
     /// <exception cref="InvalidOperationException">The await could never complete.</exception>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode",
+        Justification = "A diagnostic only: when the caller's metadata is gone GetMethod returns null and the check is skipped.")]
     internal void CheckAwaitable(string member)
     {
         if (Runner is not null || !HubBinding.IsOnTree(this) || !Greenlet.Current.IsMain)
