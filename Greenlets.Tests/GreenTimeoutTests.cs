@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Greenlets.Tests;
 
@@ -21,6 +22,19 @@ public class GreenTimeoutTests
             Assert.Same(timeout, e.Timeout);
             Assert.True(timeout!.HasFired);
             Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(10));
+        });
+    }
+
+    [Fact]
+    public void Message_CultureWithDecimalComma_UsesInvariantCulture()
+    {
+        OnThread.Run(() =>
+        {
+            var comma = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+            comma.NumberFormat.NumberDecimalSeparator = ",";
+            CultureInfo.CurrentCulture = comma;
+            var e = new GreenTimeoutException(new GreenTimeout(TimeSpan.FromMilliseconds(1500)));
+            Assert.Equal("1.5 seconds", e.Message);
         });
     }
 

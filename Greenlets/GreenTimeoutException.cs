@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Greenlets;
 
 /// <summary>Raised when a <see cref="GreenTimeout"/> expires, or a cooperative wait with a timeout gives up: gevent's <c>Timeout</c>.</summary>
@@ -29,7 +31,7 @@ public class GreenTimeoutException : TimeoutException
     }
 
     internal GreenTimeoutException(GreenTimeout source)
-        : base($"{source.Duration.TotalSeconds:0.###} seconds")
+        : base(string.Create(CultureInfo.InvariantCulture, $"{source.Duration.TotalSeconds:0.###} seconds"))
     {
         Timeout = source;
     }

@@ -11,8 +11,8 @@ internal static class TreeReaper
     private static readonly HashSet<TreeState> Watched = [];
     private static Timer? timer;
 
-    /// <summary>Gets or sets how often watched trees are checked for an exited owner thread.</summary>
-    public static TimeSpan Period { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often watched trees are checked for an exited owner thread.</summary>
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
 
     public static void Watch(TreeState tree)
     {
