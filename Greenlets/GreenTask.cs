@@ -219,7 +219,8 @@ public partial class GreenTask : Greenlet
     /// <returns>A task with the same outcome; a <see cref="GreenletExit"/> kill completes it successfully.</returns>
     /// <remarks>Callable from any thread. Something must run the hub for the task to finish: awaiting an unfinished
     /// task from async code on the main greenlet of the task's own thread would hang (nothing runs the hub while that
-    /// code awaits), so that call throws; use a <see cref="HubThread"/> for async programs.</remarks>
+    /// code awaits), so that call throws; use a <see cref="HubThread"/> for async programs. Under NativeAOT the caller's
+    /// method metadata is usually gone, so that misuse is not detected and the await hangs.</remarks>
     /// <exception cref="InvalidOperationException">Called directly by an async method on the main greenlet of the task's
     /// own tree while the task is unfinished and no <see cref="HubThread"/> runs its hub.</exception>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
