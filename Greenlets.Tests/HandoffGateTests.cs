@@ -82,6 +82,35 @@ public sealed class HandoffGateTests
         Assert.False(gate.Wait(0));
     }
 
+#if DEBUG
+    [Fact]
+    [Trait("Category", "Stress")]
+    public void Signal_TwiceBeforeTheOwnerWaits_FailsTheDebugAssertion()
+    {
+        // Debug builds assert the baton rule (one baton per gate); a failed assertion ends the process.
+        var (code, output, _) = ProcessExitTests.RunChild("handoff-double-signal");
+        Assert.True(code != 0, $"exit code {code}: {output}");
+        Assert.Contains("two threads hold one baton", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not asserted", output, StringComparison.Ordinal);
+    }
+#endif
+
+    /// <summary>The child of <c>Signal_TwiceBeforeTheOwnerWaits_FailsTheDebugAssertion</c>: a second signal of a gate
+    /// whose owner has not taken the first.</summary>
+    internal static int RunDoubleSignalChild()
+    {
+        HandoffGate gate = HandoffGate.Create();
+        var signaller = new Thread(() =>
+        {
+            gate.Signal();
+            gate.Signal();
+        });
+        signaller.Start();
+        signaller.Join();
+        Console.WriteLine("not asserted");
+        return 0;
+    }
+
     /// <summary>The child of <see cref="Mechanism_PortableForcedByEnvironment_IsPortableAndSwitches"/>: reports the
     /// mechanism, then switches through it (a ping-pong, and greenlets started and finished on pooled fibers).</summary>
     internal static int RunMechanismChild()

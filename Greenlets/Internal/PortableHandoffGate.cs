@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Greenlets.Internal;
 
 /// <summary>The handoff mechanism of systems without raw futexes (Windows, macOS), or of any system when
@@ -12,7 +14,11 @@ internal sealed class PortableHandoffGate : HandoffGate
     private readonly SemaphoreSlim _permit = new(0, 1);
 
     /// <summary>Opens the gate.</summary>
-    public void SignalCore() => _permit.Release();
+    public void SignalCore()
+    {
+        Debug.Assert(_permit.CurrentCount == 0, "Portable gate signalled twice: two threads hold one baton.");
+        _permit.Release();
+    }
 
     /// <summary>Waits for the gate (<see cref="Timeout.Infinite"/>: no limit); true when it was opened.</summary>
     public bool WaitCore(int millisecondsTimeout) => _permit.Wait(millisecondsTimeout);
