@@ -50,6 +50,10 @@ public static class ChildProgram
                 return UnobservedOnReaper();
             case "pids-limit":
                 return GreenletOptionsTests.RunUnderPidsLimit();
+            case "handoff-mechanism":
+                return HandoffGateTests.RunMechanismChild();
+            case "handoff-double-signal":
+                return HandoffGateTests.RunDoubleSignalChild();
             default:
                 return ExtraScenarios.Run(args[0], null) ? 0 : 2;
         }

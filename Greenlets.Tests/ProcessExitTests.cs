@@ -8,7 +8,11 @@ public sealed class ProcessExitTests
 {
     /// <summary>Runs a <see cref="ChildProgram"/> scenario; returns its exit code, output, and how long it took to exit
     /// after printing its last line (its return from <c>Main</c>).</summary>
-    internal static (int ExitCode, string Output, TimeSpan ExitDelay) RunChild(string scenario, params string[] more)
+    internal static (int ExitCode, string Output, TimeSpan ExitDelay) RunChild(string scenario, params string[] more) =>
+        RunChild(new Dictionary<string, string>(), scenario, more);
+
+    /// <summary>Runs a <see cref="ChildProgram"/> scenario with extra environment variables.</summary>
+    internal static (int ExitCode, string Output, TimeSpan ExitDelay) RunChild(IReadOnlyDictionary<string, string> environment, string scenario, params string[] more)
     {
         string assembly = typeof(ChildProgram).Assembly.Location;
         var start = new ProcessStartInfo("dotnet", ["exec", assembly, scenario, .. more])
@@ -17,6 +21,11 @@ public sealed class ProcessExitTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = new System.Text.StringBuilder();
         var lastLine = Stopwatch.StartNew();

@@ -14,17 +14,10 @@ namespace Greenlets;
 /// </remarks>
 public static class GreenletOptions
 {
-    // The stack of a thread the runtime starts itself (new Thread(), the thread pool) on Linux: code that runs there
-    // runs on a fiber too. Reserved, not committed: a suspended greenlet's RSS is what its stack touched.
-    private const int DefaultStackSize = 1536 * 1024;
-
-    private static int stackSize = DefaultStackSize;
-    private static int maxThreads = ProcessLimits.DefaultMaxThreads(DefaultStackSize);
-    private static TimeSpan idleThreadTimeout = TimeSpan.FromSeconds(10);
-    private static int maxIdleThreads = 64;
-    private static TimeSpan handoffSpinLimit = TimeSpan.FromMicroseconds(50);
-    private static long handoffSpinTicks = ToTicks(handoffSpinLimit);
-    private static bool pinFiberThreads = true;
+    // The values live in the fiber layer's own settings (FiberSettings), which this public API validates and writes;
+    // the two time spans are kept here as given, so that a read returns exactly what was set.
+    private static TimeSpan idleThreadTimeout = TimeSpan.FromMilliseconds(FiberSettings.IdleTimeoutMilliseconds);
+    private static TimeSpan handoffSpinLimit = FiberSettings.DefaultSpinLimit;
 
     /// <summary>Gets or sets the cap on live fiber threads (running, suspended or pooled).</summary>
     /// <remarks>
@@ -43,11 +36,11 @@ public static class GreenletOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public static int MaxThreads
     {
-        get => Volatile.Read(ref maxThreads);
+        get => FiberSettings.MaxThreads;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            Volatile.Write(ref maxThreads, value);
+            FiberSettings.MaxThreads = value;
         }
     }
 
@@ -66,11 +59,11 @@ public static class GreenletOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is below 64 KiB.</exception>
     public static int StackSize
     {
-        get => Volatile.Read(ref stackSize);
+        get => FiberSettings.StackSize;
         set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 64 * 1024);
-            Volatile.Write(ref stackSize, value);
+            FiberSettings.StackSize = value;
         }
     }
 
@@ -83,6 +76,7 @@ public static class GreenletOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             idleThreadTimeout = value;
+            FiberSettings.SetIdleTimeout(value);
         }
     }
 
@@ -90,11 +84,11 @@ public static class GreenletOptions
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public static int MaxIdleThreads
     {
-        get => Volatile.Read(ref maxIdleThreads);
+        get => FiberSettings.MaxIdleThreads;
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
-            Volatile.Write(ref maxIdleThreads, value);
+            FiberSettings.MaxIdleThreads = value;
         }
     }
 
@@ -122,7 +116,7 @@ public static class GreenletOptions
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromSeconds(1));
             handoffSpinLimit = value;
-            Volatile.Write(ref handoffSpinTicks, ToTicks(value));
+            FiberSettings.SetSpinLimit(value);
         }
     }
 
@@ -140,12 +134,7 @@ public static class GreenletOptions
     /// </remarks>
     public static bool PinFiberThreads
     {
-        get => Volatile.Read(ref pinFiberThreads);
-        set => Volatile.Write(ref pinFiberThreads, value);
+        get => FiberSettings.PinThreads;
+        set => FiberSettings.PinThreads = value;
     }
-
-    /// <summary>Gets <see cref="HandoffSpinLimit"/> in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
-    internal static long HandoffSpinTicks => Volatile.Read(ref handoffSpinTicks);
-
-    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
 }

@@ -1,32 +1,36 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+
 namespace Greenlets.Internal;
 
-/// <summary>A pooled OS thread that runs one greenlet at a time, parked on its <see cref="HandoffGate"/>.</summary>
-/// <remarks><see cref="FiberPool.Rent"/> starts the thread before a switch commits to it: the only step of a switch
-/// that the OS can refuse happens while nothing has changed yet.</remarks>
+/// <summary>A pooled OS thread that runs one <see cref="IFiberWork"/> at a time, parked on its <see cref="HandoffGate"/>.</summary>
+/// <remarks><see cref="FiberPool.TryRent"/> starts the thread before the caller commits to it: the only step of a
+/// handoff that the OS can refuse happens while nothing has changed yet.</remarks>
 internal sealed class Fiber
 {
     private readonly FiberPool _pool;
-    private GreenletCore? _assigned;
+    private IFiberWork? _assigned;
 
     public Fiber(FiberPool pool)
     {
         _pool = pool;
-        Thread = new Thread(Loop, GreenletOptions.StackSize) { IsBackground = true, Name = "Greenlet fiber" };
+        Thread = new Thread(Loop, FiberSettings.StackSize) { IsBackground = true, Name = "Fiber" };
     }
 
-    /// <summary>Gets the gate the running greenlet of this fiber parks on.</summary>
-    public HandoffGate Gate { get; } = new(pinnable: true);
+    /// <summary>Gets the gate the work running on this fiber parks on.</summary>
+    public HandoffGate Gate { get; } = HandoffGate.Create(pinnable: true);
 
     /// <summary>Gets the OS thread.</summary>
     public Thread Thread { get; }
 
-    /// <summary>Runs <paramref name="core"/> on this (started, parked) fiber; the caller already set up its incoming payload.</summary>
-    /// <param name="core">The greenlet to run.</param>
-    /// <param name="from">The switcher's gate (see <see cref="HandoffGate.Signal"/>).</param>
-    public void Start(GreenletCore core, HandoffGate? from)
+    /// <summary>Runs <paramref name="work"/> on this (started, parked) fiber; the caller already set up what it needs.</summary>
+    /// <param name="work">The work item.</param>
+    /// <param name="from">The caller's gate (see <see cref="HandoffGate.Signal"/>).</param>
+    public void Start(IFiberWork work, HandoffGate? from)
     {
-        _assigned = core;
+        // One work item at a time: a fiber is rented by one caller, and its previous item has given it back.
+        Debug.Assert(_assigned is null, "A fiber was started while it still had a work item.");
+        _assigned = work;
         Gate.Signal(from);
     }
 
@@ -35,11 +39,11 @@ internal sealed class Fiber
     {
         Gate.Attach();
 
-        // A new fiber is rented already: its first greenlet is on the way, however long the idle timeout.
+        // A new fiber is rented already: its first work item is on the way, however long the idle timeout.
         bool rented = true;
         while (true)
         {
-            if (!Gate.Wait(rented ? Timeout.Infinite : (int)GreenletOptions.IdleThreadTimeout.TotalMilliseconds))
+            if (!Gate.Wait(rented ? Timeout.Infinite : FiberSettings.IdleTimeoutMilliseconds))
             {
                 if (_pool.TryRetire(this))
                 {
@@ -49,11 +53,12 @@ internal sealed class Fiber
                 continue;
             }
 
-            GreenletCore core = _assigned!;
+            IFiberWork? work = _assigned;
+            Debug.Assert(work is not null, "A fiber's gate opened without a work item.");
             _assigned = null;
-            if (!core.RunOnFiber())
+            if (!work.Run())
             {
-                // The pool was full when the greenlet finished: this thread is no longer counted, so it exits.
+                // The pool was full when the work finished: this thread is no longer counted, so it exits.
                 return;
             }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics;
+
 namespace Greenlets.Internal;
 
-/// <summary>The process-wide pool of fiber threads, capped by <see cref="GreenletOptions.MaxThreads"/>.</summary>
+/// <summary>The process-wide pool of fiber threads, capped by <see cref="FiberSettings.MaxThreads"/>.</summary>
 internal sealed class FiberPool
 {
     private readonly Lock _lock = new();
@@ -28,7 +30,7 @@ internal sealed class FiberPool
         }
     }
 
-    /// <summary>Gets whether <see cref="Rent"/> would find a fiber now: one is idle, or the cap leaves room for a new
+    /// <summary>Gets whether <see cref="TryRent"/> would find a fiber now: one is idle, or the cap leaves room for a new
     /// thread (which the OS may still refuse). Another thread may take it first: a hint for backing off, not a promise.</summary>
     public bool CanRent
     {
@@ -36,19 +38,23 @@ internal sealed class FiberPool
         {
             lock (_lock)
             {
-                return _idle.Count > 0 || _total < GreenletOptions.MaxThreads;
+                return _idle.Count > 0 || _total < FiberSettings.MaxThreads;
             }
         }
     }
 
     /// <summary>Takes an idle fiber, or starts a new one when under the cap; the fiber's thread is running and parked.</summary>
-    /// <remarks>The switch calls this before it changes any state, so a failure here leaves every greenlet as it was.</remarks>
-    /// <exception cref="InvalidOperationException">The cap on live fiber threads is reached, or the OS refused a new thread
-    /// (its error is the inner exception).</exception>
-    public Fiber Rent()
+    /// <remarks>The caller rents before it changes any state of its own, so a refusal leaves everything as it was; the
+    /// caller words the error for its users.</remarks>
+    /// <param name="refusal">When no fiber is returned: null if the cap (<see cref="FiberSettings.MaxThreads"/>) is
+    /// reached, else the error with which the OS refused a new thread.</param>
+    /// <returns>The fiber, or null when none can be had now.</returns>
+    public Fiber? TryRent(out Exception? refusal)
     {
+        refusal = null;
         lock (_lock)
         {
+            AssertInvariants();
             if (_idle.Count > 0)
             {
                 // The most recently parked thread: its stack is the likeliest to be warm.
@@ -57,12 +63,9 @@ internal sealed class FiberPool
                 return fiber;
             }
 
-            int cap = GreenletOptions.MaxThreads;
-            if (_total >= cap)
+            if (_total >= FiberSettings.MaxThreads)
             {
-                throw new InvalidOperationException(
-                    $"Cannot start another greenlet: {cap} fiber threads are live, the cap of GreenletOptions.MaxThreads. "
-                    + "Finish or kill suspended greenlets, or use AsyncGreenlet for very many greenlets.");
+                return null;
             }
 
             _total++;
@@ -82,32 +85,32 @@ internal sealed class FiberPool
         catch (Exception e) when (e is OutOfMemoryException or ThreadStartException or ThreadStateException)
         {
             // The OS is out of threads (pids.max, RLIMIT_NPROC, vm.max_map_count, address space): nothing was handed
-            // to the fiber yet, so the caller's switch can fail cleanly and be retried later.
+            // to the fiber yet, so the caller can fail cleanly and try again later.
             lock (_lock)
             {
                 _total--;
+                AssertInvariants();
             }
 
-            throw new InvalidOperationException(
-                $"Cannot start another greenlet: the OS refused a new fiber thread ({e.Message}) with {TotalThreads} fiber threads live. "
-                + "A process limit (cgroup pids.max, ulimit -u, vm.max_map_count, address space) is lower than GreenletOptions.MaxThreads: "
-                + "finish or kill suspended greenlets, lower GreenletOptions.MaxThreads, or raise the limit.",
-                e);
+            refusal = e;
+            return null;
         }
     }
 
-    /// <summary>Gives back a fiber whose greenlet has finished; false when the fiber must exit instead.</summary>
+    /// <summary>Gives back a fiber whose work has finished; false when the fiber must exit instead.</summary>
     public bool Return(Fiber fiber)
     {
         lock (_lock)
         {
-            if (_idle.Count >= GreenletOptions.MaxIdleThreads)
+            if (_idle.Count >= FiberSettings.MaxIdleThreads)
             {
                 _total--;
+                AssertInvariants();
                 return false;
             }
 
             _idle.Add(fiber);
+            AssertInvariants();
             return true;
         }
     }
@@ -123,7 +126,16 @@ internal sealed class FiberPool
             }
 
             _total--;
+            AssertInvariants();
             return true;
         }
+    }
+
+    /// <summary>Checks, in Debug builds and under the lock, that every idle fiber is counted among the live ones.</summary>
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread, "The pool's state was read or written outside its lock.");
+        Debug.Assert(_idle.Count <= _total, $"{_idle.Count} idle fibers but {_total} live ones.");
     }
 }

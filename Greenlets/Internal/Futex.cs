@@ -15,12 +15,15 @@ internal static unsafe partial class Futex
         _ => -1,
     };
 
-    /// <summary>Gets whether raw futexes can be used on this platform.</summary>
-    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && SysFutex > 0;
+    /// <summary>The environment variable that, set to <see cref="PortableValue"/>, turns raw futexes off.</summary>
+    public const string SwitchVariable = "GREENLETS_HANDOFF";
 
-    /// <summary>Sleeps while <paramref name="address"/> holds <paramref name="expected"/>; returns false on timeout.</summary>
-    public static bool Wait(int* address, int expected, int millisecondsTimeout) =>
-        Wait(address, expected, millisecondsTimeout < 0 ? null : TimeSpan.FromMilliseconds(millisecondsTimeout));
+    /// <summary>The value of <see cref="SwitchVariable"/> that forces the portable mechanisms.</summary>
+    public const string PortableValue = "portable";
+
+    /// <summary>Gets whether raw futexes are used: on Linux (x64, Arm64), unless <c>GREENLETS_HANDOFF=portable</c> forces
+    /// the mechanisms of the other systems, so that they are tested on Linux too. Read once, at first use.</summary>
+    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && SysFutex > 0 && !IsPortableForced();
 
     /// <summary>Sleeps while <paramref name="address"/> holds <paramref name="expected"/>, at most <paramref name="timeout"/>
     /// (to the microsecond; null: no limit); returns false on timeout.</summary>
@@ -40,6 +43,9 @@ internal static unsafe partial class Futex
 
     /// <summary>Wakes at most one thread sleeping on <paramref name="address"/>.</summary>
     public static void WakeOne(int* address) => Syscall(SysFutex, address, FutexWakePrivate, 1, null, null, 0);
+
+    private static bool IsPortableForced() =>
+        string.Equals(Environment.GetEnvironmentVariable(SwitchVariable), PortableValue, StringComparison.OrdinalIgnoreCase);
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall(long number, int* address, int operation, int value, Timespec* timeout, int* address2, int value3);

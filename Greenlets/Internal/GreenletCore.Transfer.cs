@@ -110,7 +110,7 @@ internal sealed partial class GreenletCore
                 {
                     try
                     {
-                        fresh = FiberPool.Shared.Rent();
+                        fresh = RentFiber();
                     }
                     catch (InvalidOperationException e)
                     {

@@ -31,7 +31,7 @@ internal sealed partial class GreenletCore
             IsMain = true;
             Tree = mainOf;
             Strong = handle;
-            _mainGate = new HandoffGate();
+            _mainGate = HandoffGate.Create();
             _slot.State = GreenletState.Running;
         }
     }
