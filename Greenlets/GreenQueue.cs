@@ -329,7 +329,12 @@ public sealed class GreenQueue<T>
     {
         if (MaxSize == 0)
         {
+            // The hand-over counted the item as taken; the next one counts it again.
             _putters.AddFirst(HubWaiter.HandOver(getter.Hub, getter.Greenlet, "GreenQueue.Put", getter.Value));
+            if (--_unfinished == 0)
+            {
+                _allDone.Set();
+            }
         }
 
         if (_getters.Count > 0 && (_items.Count > 0 || _putters.Count > 0))

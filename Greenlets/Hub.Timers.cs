@@ -29,6 +29,8 @@ public sealed partial class Hub
             _keepAliveTimers++;
         }
 
+        AssertTimerInvariants();
+
         return timer;
     }
 
@@ -45,6 +47,8 @@ public sealed partial class Hub
         {
             _keepAliveTimers--;
         }
+
+        AssertTimerInvariants();
 
         if (_timers.Count > 1024 && _timers.Count > 2 * _liveTimers)
         {
@@ -102,6 +106,13 @@ public sealed partial class Hub
         }
 
         return true;
+    }
+
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void AssertTimerInvariants()
+    {
+        System.Diagnostics.Debug.Assert(Greenlet.Current.Core.Tree == _tree, "timers are touched only in the hub's tree");
+        System.Diagnostics.Debug.Assert(0 <= _keepAliveTimers && _keepAliveTimers <= _liveTimers && _liveTimers <= _timers.Count, "timer counts disagree");
     }
 
     /// <summary>Returns how long until the next live timer is due (zero if due), or null without one.</summary>
