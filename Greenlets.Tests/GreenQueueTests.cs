@@ -212,4 +212,44 @@ public class GreenQueueTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new GreenQueue<int>(-1));
     }
+
+    [Fact]
+    public void Get_ChannelGetterFailsAfterTheHandOver_ItemGoesToTheNextGetter()
+    {
+        // The wait core's give-back: a getter handed an item but hit by an exception before it could return it (here a
+        // throwing tracer on the switch into it, TR4) passes the item on instead of losing it.
+        OnThread.Run(() =>
+        {
+            var channel = new GreenQueue<int>(0);
+            var boom = new InvalidOperationException("tracer");
+            Hub.Current.UnhandledException += (_, _) => { };
+            GreenTask<int> first = Hub.Spawn(() => channel.Get());
+            GreenTask<int> second = Hub.Spawn(() => channel.Get());
+            Hub.Sleep(0);
+            bool thrown = false;
+            Greenlet.SetTrace((_, _, target) =>
+            {
+                if (!thrown && target == first)
+                {
+                    thrown = true;
+                    throw boom;
+                }
+            });
+            try
+            {
+                channel.Put(7);
+
+                // Without the give-back nothing could ever wake the second getter: HubLoopExitException.
+                Assert.True(second.Join());
+                Assert.True(thrown);
+                Assert.Same(boom, first.Exception);
+                Assert.Equal(7, second.Get());
+                Assert.Equal(1, channel.UnfinishedTasks);
+            }
+            finally
+            {
+                Greenlet.SetTrace(null);
+            }
+        });
+    }
 }

@@ -79,20 +79,19 @@ public sealed class GreenEvent
             return true;
         }
 
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), what);
-        LinkedListNode<HubWaiter> node;
+        HubWaiter waiter = HubWaiter.Begin(what);
         lock (_sync)
         {
             if (_isSet)
             {
+                waiter.Abandon();
                 return true;
             }
 
-            node = _waiters.Link(waiter);
+            _waiters.Link(waiter);
         }
 
         // True once notified, even if the flag was cleared again before this greenlet ran (gevent).
-        return _waiters.Block(hub, waiter, node, timeout);
+        return _waiters.Block(waiter, timeout);
     }
 }

@@ -22,11 +22,12 @@ public sealed class GreenQueue<T>
 
     private readonly HubBinding _binding = new();
     private readonly Queue<T> _items = new();
-    private readonly LinkedList<HubWaiter> _getters = new();
-    private readonly LinkedList<Putter> _putters = new();
+    private readonly HubWaiter.WaitQueue _getters = new();
+    private readonly HubWaiter.WaitQueue _putters = new();
     private readonly GreenEvent _allDone = new();
     private readonly Action _unlock;
-    private Hub? _hub;
+    private readonly Action<HubWaiter> _giveBack;
+    private IWaitHub? _hub;
     private bool _unlockScheduled;
     private int _unfinished;
 
@@ -42,6 +43,7 @@ public sealed class GreenQueue<T>
 
         MaxSize = maxSize;
         _unlock = MaxSize == 0 ? UnlockChannel : UnlockQueue;
+        _giveBack = GiveBack;
         _allDone.Set();
     }
 
@@ -85,25 +87,16 @@ public sealed class GreenQueue<T>
             throw new GreenTimeoutException("The queue is full.");
         }
 
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenQueue.Put");
-        _hub ??= hub;
-        LinkedListNode<Putter> node = _putters.AddLast(new Putter(item, waiter));
-        try
+        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Put", item).Enqueue(_putters);
+        _hub ??= waiter.Hub;
+        if (_getters.Count > 0)
         {
-            if (_getters.Count > 0)
-            {
-                ScheduleUnlock();
-            }
-
-            if (!hub.Block(waiter, timeout))
-            {
-                throw new GreenTimeoutException($"The queue stayed full for {timeout}.");
-            }
+            ScheduleUnlock();
         }
-        finally
+
+        if (!waiter.Park(timeout))
         {
-            node.List?.Remove(node);
+            throw new GreenTimeoutException($"The queue stayed full for {timeout}.");
         }
     }
 
@@ -130,29 +123,20 @@ public sealed class GreenQueue<T>
             throw new GreenTimeoutException("The queue is empty.");
         }
 
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), "GreenQueue.Get");
-        _hub ??= hub;
-        LinkedListNode<HubWaiter> node = _getters.AddLast(waiter);
-        try
+        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Get").Enqueue(_getters);
+        _hub ??= waiter.Hub;
+        if (_putters.Count > 0)
         {
-            if (_putters.Count > 0)
-            {
-                ScheduleUnlock();
-            }
-
-            if (!hub.Block(waiter, timeout))
-            {
-                throw new GreenTimeoutException($"The queue stayed empty for {timeout}.");
-            }
-
-            // A queue's getter takes the item itself, now that it runs; a channel's was handed over.
-            return MaxSize == 0 ? (T)waiter.Value! : _items.Dequeue();
+            ScheduleUnlock();
         }
-        finally
+
+        if (!waiter.Park(timeout, giveBack: _giveBack))
         {
-            node.List?.Remove(node);
+            throw new GreenTimeoutException($"The queue stayed empty for {timeout}.");
         }
+
+        // A queue's getter takes the item itself, now that it runs; a channel's was handed over.
+        return MaxSize == 0 ? (T)waiter.Value! : _items.Dequeue();
     }
 
     /// <summary>Puts an item if that needs no waiting: there is room (for a channel: a getter waits).</summary>
@@ -178,7 +162,7 @@ public sealed class GreenQueue<T>
             }
 
             // A hand-over with no putter to resume afterwards.
-            _putters.AddLast(new Putter(item, null));
+            _putters.AddLast(HubWaiter.HandOver(_hub!, Greenlet.Current, "GreenQueue.TryPut", item));
             ScheduleUnlock();
             return true;
         }
@@ -207,15 +191,14 @@ public sealed class GreenQueue<T>
         _binding.Enter("GreenQueue.TryGet");
         if (MaxSize == 0)
         {
-            if (_putters.First is { } first)
+            if (_putters.RemoveFirst() is { } putter)
             {
-                _putters.RemoveFirst();
-                item = first.Value.Item;
+                item = (T)putter.Payload!;
                 _unfinished++;
                 _allDone.Clear();
 
                 // gevent: the putter resumes from a callback of its own, after the greenlets ready now.
-                first.Value.Waiter?.Wake(null);
+                putter.Wake(null);
                 return true;
             }
 
@@ -301,15 +284,15 @@ public sealed class GreenQueue<T>
                 {
                     again = true;
                     _putters.RemoveFirst();
-                    Enqueue(putter.Value.Item);
-                    putter.Value.Waiter?.Resume(null);
+                    Enqueue((T)putter.Payload!);
+                    putter.Resume(null);
                 }
 
                 if (_getters.First is { } getter && _items.Count > 0)
                 {
                     again = true;
                     _getters.RemoveFirst();
-                    getter.Value.Resume(null);
+                    getter.Resume(null);
                 }
             }
         }
@@ -330,8 +313,8 @@ public sealed class GreenQueue<T>
                 _putters.RemoveFirst();
                 _unfinished++;
                 _allDone.Clear();
-                getter.Value.Resume(putter.Value.Item);
-                putter.Value.Waiter?.Resume(null);
+                getter.Resume(putter.Payload);
+                putter.Resume(null);
             }
         }
         finally
@@ -340,6 +323,23 @@ public sealed class GreenQueue<T>
         }
     }
 
-    /// <summary>An item waiting to go in, with the greenlet to resume once it did (none for a channel's TryPut).</summary>
-    private readonly record struct Putter(T Item, HubWaiter? Waiter);
+    /// <summary>A getter was killed after its turn came, before it ran: a queue lets the next getter take the item it
+    /// left; a channel puts the item it was handed back at the head of the putters, for the next getter.</summary>
+    private void GiveBack(HubWaiter getter)
+    {
+        if (MaxSize == 0)
+        {
+            // The hand-over counted the item as taken; the next one counts it again.
+            _putters.AddFirst(HubWaiter.HandOver(getter.Hub, getter.Greenlet, "GreenQueue.Put", getter.Value));
+            if (--_unfinished == 0)
+            {
+                _allDone.Set();
+            }
+        }
+
+        if (_getters.Count > 0 && (_items.Count > 0 || _putters.Count > 0))
+        {
+            ScheduleUnlock();
+        }
+    }
 }

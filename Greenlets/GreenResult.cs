@@ -129,20 +129,19 @@ public sealed class GreenResult<T>
 
     private bool WaitCore(TimeSpan? timeout, string what)
     {
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), what);
-        LinkedListNode<HubWaiter> node;
+        HubWaiter waiter = HubWaiter.Begin(what);
         lock (_sync)
         {
             if (_isReady)
             {
+                waiter.Abandon();
                 return true;
             }
 
-            node = _waiters.Link(waiter);
+            _waiters.Link(waiter);
         }
 
-        _waiters.Block(hub, waiter, node, timeout);
+        _waiters.Block(waiter, timeout);
         return _isReady;
     }
 }

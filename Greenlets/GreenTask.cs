@@ -80,7 +80,7 @@ public partial class GreenTask : Greenlet
         }
 
         _scheduled = true;
-        _hub.EnqueueReady(this);
+        _hub.EnqueueStart(this);
     }
 
     /// <summary>Schedules the task to start after <paramref name="delay"/>; does nothing if it was already scheduled.</summary>
@@ -200,7 +200,7 @@ public partial class GreenTask : Greenlet
             ExceptionDispatchInfo.Throw(exception);
         }
 
-        HubWaiter? killer = block && current != _hub ? new HubWaiter(_hub, current, "GreenTask.Kill") : null;
+        HubWaiter? killer = block && current != _hub ? HubWaiter.Begin(_hub, "GreenTask.Kill") : null;
         _hub.Schedule(() =>
         {
             ThrowFromHub(exception);
@@ -208,7 +208,7 @@ public partial class GreenTask : Greenlet
         });
         if (killer is not null)
         {
-            _hub.Suspend(killer, listed: true);
+            killer.Park();
 
             // Not an observer: a failure the kill caused is still reported unless someone else looks at it.
             JoinCore(timeout, observe: false, "GreenTask.Kill");
@@ -352,7 +352,7 @@ public partial class GreenTask : Greenlet
         AddJoiner(waiter);
         try
         {
-            _hub.Block(waiter, timeout);
+            waiter.Park(timeout);
         }
         finally
         {

@@ -9,7 +9,7 @@ public partial class Greenlet
     /// <summary>Describes every live greenlet of this thread's tree: name, state, parent and what it waits for.</summary>
     /// <returns>One line per greenlet, the main greenlet first, e.g. <c>worker-3  Suspended  parent=hub  waiting for GreenEvent.Wait</c>.</returns>
     /// <remarks>Live means started and not dead; pending greenlets are not tracked by the tree. The wait reason is
-    /// filled in by the hub layer for greenlets parked on a cooperative wait.</remarks>
+    /// what a parked greenlet waits on (its <c>WaitingOn</c>, set by the layer that parked it), as its <see cref="object.ToString"/>.</remarks>
     public static string Dump()
     {
         TreeState tree = GreenletCore.Ensure().Tree!;
@@ -34,7 +34,7 @@ public partial class Greenlet
             text.Append(CultureInfo.InvariantCulture, $"  parent={parent.Name}");
         }
 
-        if (greenlet.Core.WaitReason is { } reason && greenlet.State == GreenletState.Suspended)
+        if (greenlet.Core.WaitingOn is { } reason && greenlet.State == GreenletState.Suspended)
         {
             text.Append(CultureInfo.InvariantCulture, $"  waiting for {reason}");
         }

@@ -67,7 +67,7 @@ public sealed partial class Hub
                     parked = new HubWaiter(hub, current, "Hub.JoinAll");
                     try
                     {
-                        hub.Suspend(parked, listed: true);
+                        parked.Park();
                     }
                     finally
                     {
@@ -172,7 +172,7 @@ public sealed partial class Hub
         using var limit = new GreenTimeout(timeout ?? System.Threading.Timeout.InfiniteTimeSpan);
         try
         {
-            hub.Suspend(killer, listed: true);
+            killer.Park();
             if (survivors.Count > 0)
             {
                 JoinAll(survivors);

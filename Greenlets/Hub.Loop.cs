@@ -1,39 +1,20 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using Greenlets.Internal;
 
 namespace Greenlets;
 
 public sealed partial class Hub
 {
-    private static readonly object LoopExit = new();
-
-    private readonly Queue<object> _ready = new();
-    private readonly PriorityQueue<HubTimer, (long Due, long Sequence)> _timers = new();
-    private readonly ConcurrentQueue<Action> _external = new();
-    private readonly Lock _postSync = new();
-    private readonly HubSignal _signal = new();
-    private readonly List<HubWaiter> _drainWaiters = [];
-    private long _timerSequence;
-    private int _liveTimers;
-    private int _keepAliveTimers;
-    private int _pendingTasks;
-    private int _waitingCount;
-    private HubWaiter? _waitingHead;
-    private Greenlet? _dispatching;
-    private bool _postClosed;
-
-    internal int ReadyCount => _ready.Count;
-
-    internal int TimerCount => _liveTimers;
-
-    internal int WaitingCount => _waitingCount;
-
     // gevent runs its callbacks until none is left, checking every 50 whether the switch interval (5 ms) passed so
     // that due timers are not starved forever.
     private const int CallbackCheckCount = 50;
-    private static readonly long SwitchInterval = Stopwatch.Frequency / 200;
+
+    private readonly Queue<HubReadyItem> _ready = new();
+    private readonly List<HubWaiter> _drainWaiters = [];
+    private int _pendingTasks;
+    private Greenlet? _dispatching;
+
+    internal int ReadyCount => _ready.Count;
 
     /// <summary>Runs the loop, in gevent's order: every ready callback (FIFO, including those scheduled meanwhile),
     /// then, after sleeping while idle, the due timers, each run directly.</summary>
@@ -70,7 +51,7 @@ public sealed partial class Hub
                     {
                         WakeDrainWaiters();
                     }
-                    else if (!Dispatch(LoopExit))
+                    else if (!ThrowLoopExit())
                     {
                         return null;
                     }
@@ -78,14 +59,7 @@ public sealed partial class Hub
                     continue;
                 }
 
-                if (NextTimerDelay() is not { } delay)
-                {
-                    _signal.Wait(null);
-                }
-                else if (delay > TimeSpan.Zero)
-                {
-                    _signal.Wait(delay);
-                }
+                IdleUntilNextTimer();
             }
 
             if (!RunDueTimers())
@@ -95,209 +69,12 @@ public sealed partial class Hub
         }
     }
 
-    /// <summary>Adds a waiter or a greenlet to start to the end of the ready queue.</summary>
-    internal void EnqueueReady(object item) => _ready.Enqueue(item);
+    /// <summary>Adds a scheduled task to start to the end of the ready queue.</summary>
+    internal void EnqueueStart(GreenTask task) => _ready.Enqueue(HubReadyItem.Start(task));
 
     /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets
     /// (gevent's <c>loop.run_callback</c>); callable only in the hub's tree.</summary>
-    internal void Schedule(Action callback) => _ready.Enqueue(callback);
-
-    /// <summary>Runs <paramref name="callback"/> in the hub; callable from any thread.</summary>
-    internal void Post(Action callback) => TryPost(callback);
-
-    /// <summary>Queues <paramref name="callback"/> to run in the hub and wakes it at once; false once the hub no longer
-    /// takes posts (its <see cref="HubThread"/> finished).</summary>
-    internal bool TryPost(Action callback)
-    {
-        lock (_postSync)
-        {
-            if (_postClosed)
-            {
-                return false;
-            }
-
-            _external.Enqueue(callback);
-        }
-
-        _signal.Set();
-        return true;
-    }
-
-    /// <summary>Refuses further posts and runs, on the hub's thread, the callbacks already posted.</summary>
-    /// <remarks>Held under the post lock so that a foreign caller refused by <see cref="TryPost"/> only ever acts after
-    /// the last posted callback has run.</remarks>
-    internal void ClosePosts()
-    {
-        lock (_postSync)
-        {
-            _postClosed = true;
-            while (_external.TryDequeue(out Action? callback))
-            {
-                try
-                {
-                    callback();
-                }
-                catch (Exception e) when (e is not GreenletExit)
-                {
-                    ReportError(this, e);
-                }
-            }
-        }
-    }
-
-    /// <summary>Starts a timer whose callback runs in the hub after <paramref name="delay"/>.</summary>
-    internal HubTimer StartTimer(TimeSpan delay, Action callback, bool keepsAlive = true)
-    {
-        long ticks = delay <= TimeSpan.Zero ? 0 : (long)Math.Min(long.MaxValue / 4, delay.TotalSeconds * Stopwatch.Frequency);
-        var timer = new HubTimer(this, Stopwatch.GetTimestamp() + ticks, callback, keepsAlive);
-        _timers.Enqueue(timer, (timer.Due, _timerSequence++));
-        _liveTimers++;
-        if (keepsAlive)
-        {
-            _keepAliveTimers++;
-        }
-
-        return timer;
-    }
-
-    internal void CancelTimer(HubTimer timer)
-    {
-        if (timer.IsDone)
-        {
-            return;
-        }
-
-        timer.IsDone = true;
-        _liveTimers--;
-        if (timer.KeepsAlive)
-        {
-            _keepAliveTimers--;
-        }
-
-        if (_timers.Count > 1024 && _timers.Count > 2 * _liveTimers)
-        {
-            // Cancelled timers wait in the heap until due; rebuild it when they dominate (long timeouts cancelled early).
-            var live = _timers.UnorderedItems.Where(t => !t.Element.IsDone).ToList();
-            _timers.Clear();
-            _timers.EnqueueRange(live);
-        }
-    }
-
-    /// <summary>Returns the running greenlet, which must not be the hub.</summary>
-    internal Greenlet CheckCanBlock()
-    {
-        Greenlet current = Greenlet.Current;
-        if (current == this)
-        {
-            throw new InvalidOperationException("Impossible to call a blocking function in the hub (a hub callback or timer).");
-        }
-
-        return current;
-    }
-
-    /// <summary>Throws <see cref="GreenletError"/> naming <paramref name="member"/> unless the caller runs in this hub's tree.</summary>
-    /// <remarks>Checked before anything changes: a wait from another thread would otherwise fail deep inside, at the
-    /// switch into this hub, with a message that does not say which call was wrong.</remarks>
-    internal void CheckOwnTree(string member)
-    {
-        if (GreenletCore.OnThisThread?.Tree != _tree)
-        {
-            throw new GreenletError(
-                $"{member} was called from thread {Environment.CurrentManagedThreadId}, but the object belongs to the hub of thread {_tree.Owner.ManagedThreadId}: use it from that thread only.");
-        }
-    }
-
-    /// <summary>Blocks the waiter's greenlet until woken or until <paramref name="timeout"/>; false when it timed out.</summary>
-    internal bool Block(HubWaiter waiter, TimeSpan? timeout)
-    {
-        HubTimer? timer = null;
-        if (timeout is { } span && span != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            timer = StartTimer(span, waiter.TimeOut);
-        }
-
-        try
-        {
-            Suspend(waiter, listed: true);
-        }
-        finally
-        {
-            timer?.Cancel();
-        }
-
-        return !waiter.TimedOut;
-    }
-
-    /// <summary>Switches to the hub until it resumes this waiter; a stray switch into the waiting greenlet throws.</summary>
-    internal void Suspend(HubWaiter waiter, bool listed)
-    {
-        if (listed)
-        {
-            Link(waiter);
-        }
-
-        try
-        {
-            object? value = Switch();
-            if (!ReferenceEquals(value, waiter))
-            {
-                throw new InvalidOperationException(
-                    $"Invalid switch into {waiter.Greenlet} while it waits in {waiter.What}: only the hub may resume a waiting greenlet (got {value ?? "null"}).");
-            }
-        }
-        finally
-        {
-            waiter.IsDone = true;
-            if (listed)
-            {
-                Unlink(waiter);
-            }
-        }
-    }
-
-    /// <summary>Switches from the hub into a woken waiter's greenlet, which runs until it waits again (gevent's notifiers
-    /// switch so, one waiter after the other); a failure escaping it is reported, a kill of the hub goes on.</summary>
-    internal void SwitchInto(HubWaiter waiter)
-    {
-        if (waiter.IsDone)
-        {
-            return;
-        }
-
-        try
-        {
-            waiter.Greenlet.Switch(waiter);
-        }
-        catch (Exception e) when (e is not GreenletExit)
-        {
-            ReportError(waiter.Greenlet, e);
-        }
-    }
-
-    /// <summary>Waits until the loop has nothing left to do (true) or the timeout passes (false).</summary>
-    internal bool Drain(TimeSpan? timeout)
-    {
-        Greenlet current = CheckCanBlock();
-        var waiter = new HubWaiter(this, current, "Hub.WaitAll");
-        _drainWaiters.Add(waiter);
-        HubTimer? timer = null;
-        if (timeout is { } span && span != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            timer = StartTimer(span, waiter.TimeOut, keepsAlive: false);
-        }
-
-        try
-        {
-            Suspend(waiter, listed: false);
-        }
-        finally
-        {
-            timer?.Cancel();
-            _drainWaiters.Remove(waiter);
-        }
-
-        return !waiter.TimedOut;
-    }
+    internal void Schedule(Action callback) => _ready.Enqueue(HubReadyItem.Call(callback));
 
     /// <summary>Reports an error nobody observes, to <see cref="UnhandledException"/> or standard error.</summary>
     internal void ReportError(Greenlet source, Exception exception) =>
@@ -308,57 +85,33 @@ public sealed partial class Hub
             $"{source} failed with {exception.GetType().Name}: {exception}",
             nameof(UnhandledException), letKillsThrough: true);
 
-    /// <summary>Parks the running greenlet until <paramref name="task"/> completes, without observing its outcome.</summary>
-    /// <remarks>It throws only when the wait itself ends otherwise (a kill, a <see cref="GreenTimeout"/>, the hub's
-    /// exit): <see cref="GreenStream"/> tells that apart from the task's own failure this way.</remarks>
-    internal void WaitForTask(Task task)
+    /// <summary>Runs one ready entry; false when the hub must end (a kill of the hub).</summary>
+    private bool Dispatch(HubReadyItem item)
     {
-        Greenlet current = CheckCanBlock();
-        var waiter = new HubWaiter(this, current, "Hub.Wait(Task)");
-        _pendingTasks++;
         try
         {
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Post(() =>
+            switch (item.What)
             {
-                if (!waiter.Resume(null))
-                {
-                    // The waiter was killed or timed out first: observe the exception so it is not reported as unobserved.
-                    _ = task.Exception;
-                }
-            }));
-            Suspend(waiter, listed: true);
-        }
-        finally
-        {
-            _pendingTasks--;
-        }
-    }
+                case HubReadyItem.Kind.Resume:
+                    var waiter = (HubWaiter)item.Target;
 
-    private bool Dispatch(object item)
-    {
-        try
-        {
-            switch (item)
-            {
-                case HubWaiter waiter:
-                    if (!waiter.IsDone)
+                    // Killed or timed out after the wake was queued: the wait is over, nothing to resume.
+                    if (waiter.IsResumable)
                     {
                         _dispatching = waiter.Greenlet;
                         waiter.Greenlet.Switch(waiter);
                     }
 
                     break;
-                case GreenTask task:
+                case HubReadyItem.Kind.Start:
+                    var task = (GreenTask)item.Target;
                     _dispatching = task;
                     task.StartNow();
                     break;
-                case Action callback:
-                    _dispatching = this;
-                    callback();
-                    break;
                 default:
-                    _dispatching = Parent;
-                    Parent!.Throw(new HubLoopExitException(DescribeBlockedForever(), Waiting()));
+                    Debug.Assert(item.What == HubReadyItem.Kind.Call, "an unknown ready entry");
+                    _dispatching = this;
+                    ((Action)item.Target)();
                     break;
             }
         }
@@ -380,20 +133,32 @@ public sealed partial class Hub
         return true;
     }
 
-    private void DrainExternal()
+    /// <summary>Nothing can ever run again: throws <see cref="HubLoopExitException"/> into the main greenlet (gevent's
+    /// <c>LoopExit</c>); false when the hub must end.</summary>
+    private bool ThrowLoopExit()
     {
-        while (_external.TryDequeue(out Action? callback))
+        try
         {
-            _ready.Enqueue(callback);
+            Parent!.Throw(new HubLoopExitException(DescribeBlockedForever(), Waiting()));
         }
+        catch (GreenletExit)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            ReportError(Parent!, e);
+        }
+
+        return true;
     }
 
     /// <summary>Runs the ready callbacks until none is left or the switch interval passed; false when the hub must end.</summary>
     private bool RunCallbacks()
     {
-        long start = Stopwatch.GetTimestamp();
+        long start = _time.GetTimestamp();
         int count = CallbackCheckCount;
-        while (_ready.TryDequeue(out object? item))
+        while (_ready.TryDequeue(out HubReadyItem item))
         {
             if (!Dispatch(item))
             {
@@ -403,7 +168,7 @@ public sealed partial class Hub
             if (--count == 0 && _ready.Count > 0)
             {
                 count = CallbackCheckCount;
-                if (Stopwatch.GetTimestamp() - start >= SwitchInterval)
+                if (_time.GetTimestamp() - start >= _switchInterval)
                 {
                     break;
                 }
@@ -413,125 +178,11 @@ public sealed partial class Hub
         return true;
     }
 
-    /// <summary>Runs the callbacks of the timers due now, in due order; false when the hub must end.</summary>
-    private bool RunDueTimers()
-    {
-        if (_timers.Count == 0)
-        {
-            return true;
-        }
-
-        long now = Stopwatch.GetTimestamp();
-        while (_timers.TryPeek(out HubTimer? timer, out _) && (timer.IsDone || timer.Due <= now))
-        {
-            _timers.Dequeue();
-            if (!timer.IsDone)
-            {
-                CancelTimer(timer);
-                if (!Dispatch(timer.Callback))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Returns how long until the next live timer is due (zero if due), or null without one.</summary>
-    private TimeSpan? NextTimerDelay()
-    {
-        while (_timers.TryPeek(out HubTimer? timer, out _))
-        {
-            if (timer.IsDone)
-            {
-                _timers.Dequeue();
-                continue;
-            }
-
-            long remaining = timer.Due - Stopwatch.GetTimestamp();
-            return remaining <= 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(0, remaining);
-        }
-
-        return null;
-    }
-
     private void WakeDrainWaiters()
     {
         foreach (HubWaiter waiter in _drainWaiters.ToArray())
         {
             waiter.Wake(null);
         }
-    }
-
-    private void Link(HubWaiter waiter)
-    {
-        waiter.Next = _waitingHead;
-        waiter.Previous = null;
-        if (_waitingHead is not null)
-        {
-            _waitingHead.Previous = waiter;
-        }
-
-        _waitingHead = waiter;
-        waiter.IsListed = true;
-        _waitingCount++;
-    }
-
-    private void Unlink(HubWaiter waiter)
-    {
-        if (!waiter.IsListed)
-        {
-            return;
-        }
-
-        if (waiter.Previous is not null)
-        {
-            waiter.Previous.Next = waiter.Next;
-        }
-        else
-        {
-            _waitingHead = waiter.Next;
-        }
-
-        if (waiter.Next is not null)
-        {
-            waiter.Next.Previous = waiter.Previous;
-        }
-
-        waiter.Previous = null;
-        waiter.Next = null;
-        waiter.IsListed = false;
-        _waitingCount--;
-    }
-
-    private List<string> Waiting()
-    {
-        List<string> list = [];
-        for (HubWaiter? w = _waitingHead; w is not null; w = w.Next)
-        {
-            list.Add($"{w.Greenlet} in {w.What}");
-        }
-
-        list.Reverse();
-        return list;
-    }
-
-    private string DescribeBlockedForever()
-    {
-        var text = new StringBuilder("This operation would block forever: nothing is ready, no timer is pending and no task can complete.");
-        text.Append("\n\tHub: ").Append(this);
-        foreach (string waiting in Waiting())
-        {
-            text.Append("\n\tWaiting: ").Append(waiting);
-        }
-
-        text.Append("\n\tLive greenlets of this thread:");
-        foreach (string line in Dump().Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            text.Append("\n\t\t").Append(line);
-        }
-
-        return text.ToString();
     }
 }

@@ -26,10 +26,14 @@ public sealed partial class Hub : Greenlet
 
     private readonly TreeState _tree;
 
-    private Hub(TreeState tree)
+    private Hub(TreeState tree, TimeProvider time)
         : base(tree.Main)
     {
         _tree = tree;
+        _time = time;
+
+        // gevent's switch interval, 5 ms, in the clock's ticks.
+        _switchInterval = Math.Max(1, time.TimestampFrequency / 200);
         Name = "hub";
         HubRegistry.Add(this);
     }
@@ -52,7 +56,7 @@ public sealed partial class Hub : Greenlet
                 return hub;
             }
 
-            return cachedHub = Lookup(cur.Tree!);
+            return cachedHub = Lookup(cur.Tree!, TimeProvider.System, requireNew: false);
         }
     }
 
@@ -106,17 +110,16 @@ public sealed partial class Hub : Greenlet
     public static void Sleep(TimeSpan delay)
     {
         HubTimeouts.Check(delay, nameof(delay));
-        Hub hub = Current;
-        Greenlet current = hub.CheckCanBlock();
-        var waiter = new HubWaiter(hub, current, "Hub.Sleep");
+        HubWaiter waiter = HubWaiter.Begin("Hub.Sleep");
         if (delay == TimeSpan.Zero)
         {
+            // A yield: woken before it parks, so it resumes behind every greenlet ready now.
             waiter.Wake(null);
-            hub.Suspend(waiter, listed: false);
+            waiter.Park(listed: false);
             return;
         }
 
-        hub.Block(waiter, delay);
+        waiter.Park(delay);
     }
 
     /// <summary>Waits cooperatively for <paramref name="millisecondsDelay"/> milliseconds.</summary>
@@ -201,20 +204,30 @@ public sealed partial class Hub : Greenlet
     /// <returns>The description.</returns>
     public override string ToString() => $"<Hub ready={ReadyCount} timers={TimerCount} waiting={WaitingCount}>";
 
-    private static Hub Lookup(TreeState tree)
+    /// <summary>Creates the hub of the calling thread's tree on <paramref name="time"/>'s clock (a manual or virtual
+    /// clock, for tests), before anything has made it lazily.</summary>
+    /// <exception cref="InvalidOperationException">The tree already has a live hub.</exception>
+    internal static Hub CreateForThisTree(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        GreenletCore cur = GreenletCore.Ensure();
+        return cachedHub = Lookup(cur.Tree!, time, requireNew: true);
+    }
+
+    private static Hub Lookup(TreeState tree, TimeProvider time, bool requireNew)
     {
         Hub? hub;
         lock (Hubs)
         {
             if (Hubs.TryGetValue(tree, out hub) && hub.Core.State != GreenletState.Dead)
             {
-                return hub;
+                return requireNew ? throw new InvalidOperationException("This thread's tree already has a hub; choose its clock before the first use of the hub.") : hub;
             }
 
             // The hub must not inherit the AsyncLocal values of whichever greenlet happened to create it.
             using (ExecutionContext.SuppressFlow())
             {
-                hub = new Hub(tree);
+                hub = new Hub(tree, time);
             }
 
             Hubs.AddOrUpdate(tree, hub);

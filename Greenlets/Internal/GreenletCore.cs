@@ -70,8 +70,9 @@ internal sealed partial class GreenletCore
     /// <summary>Gets or sets the execution context captured at construction.</summary>
     public ExecutionContext? Context { get; set; }
 
-    /// <summary>Gets or sets what the greenlet waits for while the hub runs others (shown by <see cref="Greenlet.Dump"/>).</summary>
-    public string? WaitReason { get; set; }
+    /// <summary>Gets or sets what the greenlet waits on, set by whoever parks it and formatted by <see cref="Greenlet.Dump"/>
+    /// with <see cref="object.ToString"/>; null while it does not wait.</summary>
+    public object? WaitingOn { get; set; }
 
     /// <summary>Gets or sets how many times a collection kill was tried.</summary>
     public int KillAttempts { get; set; }

@@ -4,7 +4,8 @@ namespace Greenlets.Internal;
 
 /// <summary>
 /// The <c>Greenlets</c> meter (read it with <c>dotnet-counters monitor --counters Greenlets</c>). Every instrument is
-/// observable: the hot paths only bump plain counters, and nothing is computed unless a listener collects.
+/// observable: the hot paths only bump plain counters, and nothing is computed unless a listener collects. Higher
+/// layers add their own instruments to <see cref="Meter"/>.
 /// </summary>
 internal static class GreenletMetrics
 {
@@ -19,9 +20,6 @@ internal static class GreenletMetrics
 
     /// <summary>Gets the meter, named <c>Greenlets</c>.</summary>
     public static Meter Meter { get; } = CreateMeter();
-
-    /// <summary>Gets or sets a source of the hub ready-queue lengths, summed over threads (set by the hub layer).</summary>
-    public static Func<long>? HubReadyLength { get; set; }
 
     public static void Created() => Interlocked.Increment(ref created);
 
@@ -45,7 +43,6 @@ internal static class GreenletMetrics
         meter.CreateObservableCounter("greenlets.switches", Switches, "{switch}", "Transfers of control between greenlets");
         meter.CreateObservableUpDownCounter("greenlets.threads.pooled", () => (long)FiberPool.Shared.IdleThreads, "{thread}", "Idle fiber threads in the pool");
         meter.CreateObservableUpDownCounter("greenlets.threads.total", () => (long)FiberPool.Shared.TotalThreads, "{thread}", "Fiber threads alive, busy or pooled");
-        meter.CreateObservableUpDownCounter("greenlets.hub.ready", () => HubReadyLength?.Invoke() ?? 0, "{greenlet}", "Greenlets ready to run in hub queues");
         return meter;
     }
 }

@@ -13,7 +13,7 @@ internal sealed class HubTimer
 
     public Hub Hub { get; }
 
-    /// <summary>Gets the <see cref="System.Diagnostics.Stopwatch"/> timestamp when the timer is due.</summary>
+    /// <summary>Gets the timestamp of the hub's <see cref="TimeProvider"/> when the timer is due.</summary>
     public long Due { get; }
 
     public Action Callback { get; }

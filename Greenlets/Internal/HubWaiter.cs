@@ -1,65 +1,143 @@
+using System.Diagnostics;
+
 namespace Greenlets.Internal;
 
 /// <summary>
-/// One blocking wait of one greenlet in a hub (gevent's <c>Waiter</c>): woken at most once, always by the hub, which
-/// switches into the greenlet with this waiter as the value so that a stray switch is detected. A notifier (a hub
-/// callback) resumes it at once with <see cref="Resume"/>; <see cref="Wake"/> queues the resumption behind the
-/// callbacks already scheduled.
+/// One blocking wait of one greenlet in a hub (gevent's <c>Waiter</c>), and the one wait protocol every <c>Green*</c>
+/// primitive uses: <see cref="Enqueue"/> in the primitive's <see cref="WaitQueue"/>, <see cref="Park"/> (with a
+/// timeout), <see cref="Resume"/> or <see cref="Wake"/> by a notifier, <see cref="TimeOut"/> by the timer, and on the way
+/// out the give-back of a hand-over the greenlet was killed before it could take.
 /// </summary>
-internal sealed class HubWaiter
+/// <remarks>
+/// <para>States: <c>Waiting</c> (linked, parked or about to be) → <c>Woken</c> (by a notifier or the timeout; at most
+/// once) → <c>Over</c> (<see cref="Park"/> returned or was abandoned by an exception); a wait may also go straight from
+/// <c>Waiting</c> to <c>Over</c> (killed while waiting). Only the hub resumes a parked greenlet, with this waiter as the
+/// switch value, so that a stray switch is detected. Every wake after the first, and every wake of an <c>Over</c> wait,
+/// does nothing and returns false: the one "already woken or killed" check.</para>
+/// <para>While it waits, the greenlet's neutral <c>WaitingOn</c> is this waiter, whose <see cref="ToString"/> is
+/// <see cref="What"/>: <see cref="Greenlet.Dump"/> shows it without knowing the hub.</para>
+/// </remarks>
+internal sealed partial class HubWaiter
 {
-    public HubWaiter(Hub hub, Greenlet greenlet, string what)
+    private State _state;
+    private bool _parked;
+    private Links _hubLinks;
+    private Links _ownerLinks;
+    private Action? _timeOut;
+
+    /// <summary>Starts a wait of <paramref name="greenlet"/> (the running greenlet, not the hub) in <paramref name="hub"/>.</summary>
+    public HubWaiter(IWaitHub hub, Greenlet greenlet, string what)
     {
         Hub = hub;
         Greenlet = greenlet;
         What = what;
-        greenlet.Core.WaitReason = what;
+        greenlet.Core.WaitingOn = this;
     }
 
-    public Hub Hub { get; }
+    private HubWaiter(IWaitHub hub, Greenlet greenlet, string what, object? payload)
+    {
+        Hub = hub;
+        Greenlet = greenlet;
+        What = what;
+        Payload = payload;
+        _state = State.Over;
+    }
+
+    private enum State
+    {
+        Waiting,
+        Woken,
+        Over,
+    }
+
+    public IWaitHub Hub { get; }
 
     public Greenlet Greenlet { get; }
 
-    /// <summary>Gets what the greenlet waits for, shown by <see cref="HubLoopExitException"/>.</summary>
+    /// <summary>Gets what the greenlet waits for, shown by <see cref="HubLoopExitException"/> and <see cref="Greenlet.Dump"/>.</summary>
     public string What { get; }
 
-    /// <summary>Gets the value given to <see cref="Wake"/>.</summary>
-    public object? Value { get; private set; }
+    /// <summary>Gets what the waiter brings to the primitive (a putter's item), or null.</summary>
+    public object? Payload { get; private set; }
 
-    /// <summary>Gets whether <see cref="Wake"/> or <see cref="TimeOut"/> was called.</summary>
-    public bool IsWoken { get; private set; }
+    /// <summary>Gets the value given to the wake (a channel's hand-over).</summary>
+    public object? Value { get; private set; }
 
     /// <summary>Gets whether the wait ended by its timeout.</summary>
     public bool TimedOut { get; private set; }
 
-    /// <summary>Gets or sets whether the wait is over (returned or abandoned by an exception): later wakes do nothing.</summary>
-    public bool IsDone
+    /// <summary>Gets whether the wait is over: returned, abandoned by an exception, or never a wait (<see cref="HandOver"/>).</summary>
+    public bool IsOver => _state == State.Over;
+
+    /// <summary>Starts a wait of the running greenlet in the hub of the calling tree.</summary>
+    /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
+    public static HubWaiter Begin(string what) => Begin(Greenlets.Hub.Current, what);
+
+    /// <summary>Starts a wait of the running greenlet that brings <paramref name="payload"/> (a putter's item).</summary>
+    /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
+    public static HubWaiter Begin(string what, object? payload)
     {
-        get;
-        set
-        {
-            field = value;
-            if (value && Greenlet.Core.WaitReason == What)
-            {
-                Greenlet.Core.WaitReason = null;
-            }
-        }
+        HubWaiter waiter = Begin(what);
+        waiter.Payload = payload;
+        return waiter;
     }
 
-    // The hub's list of blocked waiters, for HubLoopExitException.
-    public HubWaiter? Previous { get; set; }
+    /// <summary>Starts a wait of the running greenlet in <paramref name="hub"/>.</summary>
+    /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
+    public static HubWaiter Begin(Hub hub, string what) => new(hub, hub.CheckCanBlock(), what);
 
-    public HubWaiter? Next { get; set; }
+    /// <summary>An entry that only carries <paramref name="payload"/> (a channel's <c>TryPut</c>): no greenlet waits on
+    /// it, so it is over from the start and its wakes do nothing.</summary>
+    public static HubWaiter HandOver(IWaitHub hub, Greenlet from, string what, object? payload) => new(hub, from, what, payload);
 
-    public bool IsListed { get; set; }
+    /// <summary>Adds the wait at the end of <paramref name="queue"/>; <see cref="Park"/> takes it out whatever ends it.</summary>
+    public HubWaiter Enqueue(WaitQueue queue)
+    {
+        queue.AddLast(this);
+        return this;
+    }
 
-    /// <summary>Switches into the waiting greenlet now, from the hub, with <paramref name="value"/>: gevent's
-    /// <c>waiter.switch</c> called by a notifier. The greenlet runs until it waits again; then this returns.</summary>
+    /// <summary>Parks the greenlet until a wake (true) or <paramref name="timeout"/> (false); the whole wait protocol.</summary>
+    /// <param name="timeout">The longest wait; null or infinite for none.</param>
+    /// <param name="listed">Whether the wait shows as blocked in the hub (false for a yield or a drain).</param>
+    /// <param name="keepsAlive">Whether the timeout's timer keeps the hub's loop alive.</param>
+    /// <param name="giveBack">Called with <see cref="Value"/> when the wait ends by an exception after it was woken (killed
+    /// after the hand-over), so that the primitive passes on what the greenlet can no longer take.</param>
+    /// <remarks>Whatever ends it, the wait leaves its queue and its timer is cancelled.</remarks>
+    public bool Park(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null)
+    {
+        Debug.Assert(!_parked && _state != State.Over, "a waiter parks once");
+        Debug.Assert(Greenlet.Current == Greenlet, "only the waiting greenlet parks");
+        HubTimer? timer = HubTimeouts.IsInfinite(timeout) || _state != State.Waiting ? null : Hub.StartTimer(timeout!.Value, _timeOut ??= TimeOut, keepsAlive);
+        _parked = true;
+        bool returned = false;
+        try
+        {
+            Hub.Park(this, listed);
+            Debug.Assert(_state == State.Woken, "the hub resumes only a woken waiter");
+            returned = true;
+        }
+        finally
+        {
+            timer?.Cancel();
+            bool handedOver = _state == State.Woken && !TimedOut;
+            End();
+            if (!returned && handedOver && giveBack is not null)
+            {
+                giveBack(this);
+            }
+        }
+
+        return !TimedOut;
+    }
+
+    /// <summary>Switches into the waiting greenlet now, from the hub, with this waiter (gevent's <c>waiter.switch</c> called
+    /// by a notifier). The greenlet runs until it waits again; then this returns.</summary>
     /// <returns>True if this call woke it; false when the wait was already woken or over.</returns>
     /// <remarks>Outside the hub greenlet (which should not happen) the resumption is scheduled instead.</remarks>
     public bool Resume(object? value)
     {
-        if (Greenlet.Current != Hub)
+        if (!Hub.IsRunning)
         {
             return Wake(value);
         }
@@ -82,27 +160,14 @@ internal sealed class HubWaiter
             return false;
         }
 
-        Hub.EnqueueReady(this);
+        Hub.EnqueueResume(this);
         return true;
-    }
-
-    /// <summary>Wakes the waiter from any thread: resumed in a hub callback, through <see cref="Hub.Post"/> when foreign.</summary>
-    public void WakeFromAnyThread(object? value)
-    {
-        if (GreenletCore.OnThisThread?.Tree == Hub.Tree)
-        {
-            Wake(value);
-        }
-        else
-        {
-            Hub.Post(() => Resume(value));
-        }
     }
 
     /// <summary>Ends the wait as timed out, unless it was woken first; called by the timeout's timer, in the hub.</summary>
     public void TimeOut()
     {
-        if (IsWoken || IsDone)
+        if (_state != State.Waiting)
         {
             return;
         }
@@ -111,20 +176,46 @@ internal sealed class HubWaiter
         Resume(null);
     }
 
+    /// <summary>Ends a wait that will not park after all (the primitive turned ready before the greenlet linked).</summary>
+    public void Abandon()
+    {
+        Debug.Assert(!_parked, "a parked wait ends in Park");
+        End();
+    }
+
+    /// <summary>Gets whether the hub should still switch into this waiter: woken and not yet over.</summary>
+    public bool IsResumable => _state == State.Woken;
+
+    /// <summary>Returns <see cref="What"/>: the waiter is the greenlet's <c>WaitingOn</c>, formatted by <see cref="Greenlet.Dump"/>.</summary>
+    public override string ToString() => What;
+
     private bool MarkWoken(object? value)
     {
-        if (IsWoken || IsDone)
+        if (_state != State.Waiting)
         {
             return false;
         }
 
-        IsWoken = true;
+        _state = State.Woken;
         Value = value;
-        if (Greenlet.Core.WaitReason == What)
-        {
-            Greenlet.Core.WaitReason = null;
-        }
-
+        ClearWaitingOn();
         return true;
+    }
+
+    private void End()
+    {
+        _state = State.Over;
+        ClearWaitingOn();
+        _ownerLinks.List?.Remove(this);
+        Debug.Assert(_ownerLinks.List is null && _hubLinks.List is null, "an over wait is in no list");
+    }
+
+    private void ClearWaitingOn()
+    {
+        // Ownership by identity: a later wait of the same greenlet has already replaced it.
+        if (ReferenceEquals(Greenlet.Core.WaitingOn, this))
+        {
+            Greenlet.Core.WaitingOn = null;
+        }
     }
 }

@@ -16,12 +16,13 @@ namespace Greenlets.Internal;
 /// </remarks>
 internal sealed class WaitList
 {
-    private readonly LinkedList<HubWaiter> _links = new();
+    private readonly HubWaiter.WaitQueue _links = new();
     private readonly Func<bool> _isReady;
     private readonly bool _notifyAll;
     private readonly Action _notifier;
-    private LinkedList<HubWaiter>? _arrived;
-    private Hub? _hub;
+    private readonly Action<HubWaiter>? _giveBack;
+    private HubWaiter.WaitQueue? _arrived;
+    private IWaitHub? _hub;
     private int _notifying;
 
     /// <summary>Creates the list of a primitive.</summary>
@@ -32,6 +33,8 @@ internal sealed class WaitList
         _isReady = isReady;
         _notifyAll = notifyAll;
         _notifier = RunNotifier;
+        // A waiter killed after the notifier chose it passes its turn on; an event's notifier wakes everyone anyway.
+        _giveBack = notifyAll ? null : _ => Notify();
     }
 
     /// <summary>Gets the number of waiting greenlets.</summary>
@@ -44,13 +47,13 @@ internal sealed class WaitList
     /// <c>_check_and_notify</c>); from another thread, through the hub's external queue.</summary>
     public void Notify()
     {
-        Hub? hub = _hub;
+        IWaitHub? hub = _hub;
         if (hub is null || _links.Count == 0 || !_isReady() || Interlocked.Exchange(ref _notifying, 1) != 0)
         {
             return;
         }
 
-        if (GreenletCore.OnThisThread?.Tree == hub.Tree)
+        if (hub.IsOwnTree)
         {
             hub.Schedule(_notifier);
         }
@@ -64,58 +67,31 @@ internal sealed class WaitList
     /// <paramref name="timeout"/> passes (false): gevent's <c>_wait_core</c>.</summary>
     /// <param name="what">What the greenlet waits in, for diagnostics.</param>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
-    public bool Wait(string what, TimeSpan? timeout)
-    {
-        Hub hub = Hub.Current;
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), what);
-        LinkedListNode<HubWaiter> node = Link(waiter);
-        return Block(hub, waiter, node, timeout);
-    }
+    public bool Wait(string what, TimeSpan? timeout) => Block(Link(HubWaiter.Begin(what)), timeout);
 
     /// <summary>Adds a waiter at the end of the list (the first half of <see cref="Wait"/>, for callers that must link
     /// under a lock); finish with <see cref="Block"/>.</summary>
-    public LinkedListNode<HubWaiter> Link(HubWaiter waiter)
+    public HubWaiter Link(HubWaiter waiter)
     {
         _hub ??= waiter.Hub;
-        return _links.AddLast(waiter);
+        return waiter.Enqueue(_links);
     }
 
-    /// <summary>Waits for a waiter added with <see cref="Link"/>; it is unlinked whatever ends the wait.</summary>
-    public bool Block(Hub hub, HubWaiter waiter, LinkedListNode<HubWaiter> node, TimeSpan? timeout)
-    {
-        try
-        {
-            return hub.Block(waiter, timeout);
-        }
-        finally
-        {
-            if (node.List == _links)
-            {
-                _links.Remove(node);
-            }
-        }
-    }
+    /// <summary>Waits for a waiter added with <see cref="Link"/>; it is unlinked whatever ends the wait, and a wake-up it
+    /// was killed before taking is passed on to the next waiter.</summary>
+    public bool Block(HubWaiter waiter, TimeSpan? timeout) => waiter.Park(timeout, giveBack: _giveBack);
 
     /// <summary>The primitive is ready but its notifier has not run yet: waits for it, behind the waiters it was
     /// scheduled for (gevent's <c>_wait</c> on a ready object). Returns at once when no notifier is pending.</summary>
     public void WaitForNotifier(string what)
     {
         // Only in the list's own tree, and not from the hub itself (a callback cannot wait).
-        if (!IsNotifying || _hub is not { } hub || GreenletCore.OnThisThread?.Tree != hub.Tree || Greenlet.Current == hub)
+        if (!IsNotifying || _hub is not { } hub || !hub.IsOwnTree || hub.IsRunning)
         {
             return;
         }
 
-        var waiter = new HubWaiter(hub, hub.CheckCanBlock(), what);
-        LinkedListNode<HubWaiter> node = (_arrived ??= new LinkedList<HubWaiter>()).AddLast(waiter);
-        try
-        {
-            hub.Block(waiter, null);
-        }
-        finally
-        {
-            node.List?.Remove(node);
-        }
+        HubWaiter.Begin(what).Enqueue(_arrived ??= new HubWaiter.WaitQueue()).Park();
     }
 
     private void RunNotifier()
@@ -128,10 +104,9 @@ internal sealed class WaitList
                 NotifyList(arrived);
 
                 // Those who arrived while their own wake-ups ran wait for the next notifier.
-                while (arrived.First is { } node)
+                while (arrived.RemoveFirst() is { } waiter)
                 {
-                    arrived.RemoveFirst();
-                    _links.AddLast(node);
+                    _links.AddLast(waiter);
                 }
             }
         }
@@ -143,11 +118,11 @@ internal sealed class WaitList
         Notify();
     }
 
-    private void NotifyList(LinkedList<HubWaiter> list)
+    private void NotifyList(HubWaiter.WaitQueue list)
     {
         // Waiters linked while this runs (a woken greenlet waiting again) wait for the next notifier.
-        LinkedListNode<HubWaiter>? final = list.Last;
-        while (list.First is { } node)
+        HubWaiter? final = list.Last;
+        while (list.First is { } waiter)
         {
             if (!_notifyAll && !_isReady())
             {
@@ -155,8 +130,8 @@ internal sealed class WaitList
             }
 
             list.RemoveFirst();
-            node.Value.Resume(true);
-            if (node == final)
+            waiter.Resume(true);
+            if (waiter == final)
             {
                 break;
             }

@@ -1,0 +1,34 @@
+namespace Greenlets.Internal;
+
+/// <summary>One entry of a hub's FIFO ready queue: a callback to call, a woken wait to resume, or a task to start.</summary>
+internal readonly struct HubReadyItem
+{
+    private HubReadyItem(Kind what, object target)
+    {
+        What = what;
+        Target = target;
+    }
+
+    /// <summary>What the hub does with an entry.</summary>
+    public enum Kind : byte
+    {
+        /// <summary>Call an <see cref="Action"/> in the hub (gevent's <c>run_callback</c>).</summary>
+        Call,
+
+        /// <summary>Switch into a woken <see cref="HubWaiter"/>'s greenlet, unless the wait is over meanwhile.</summary>
+        Resume,
+
+        /// <summary>Start a scheduled <see cref="GreenTask"/>, unless it was killed first.</summary>
+        Start,
+    }
+
+    public Kind What { get; }
+
+    public object Target { get; }
+
+    public static HubReadyItem Call(Action callback) => new(Kind.Call, callback);
+
+    public static HubReadyItem Resume(HubWaiter waiter) => new(Kind.Resume, waiter);
+
+    public static HubReadyItem Start(GreenTask task) => new(Kind.Start, task);
+}
