@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace Greenlets.Internal;
 
 /// <summary>
@@ -142,26 +140,6 @@ internal sealed class AsyncTree
         _outerContext = captured;
         _innerContext = box.Result!;
         return box.Result!;
-    }
-
-    /// <summary>Calls the tracer; a throwing tracer is removed and its exception replaces the transfer (TR4, E5).</summary>
-    public void Trace(GreenletTraceEvent traceEvent, AsyncGreenlet origin, AsyncGreenlet target, ref object? value, ref ExceptionDispatchInfo? error)
-    {
-        if (Tracer is not { } tracer)
-        {
-            return;
-        }
-
-        try
-        {
-            tracer(traceEvent, origin, target);
-        }
-        catch (Exception e)
-        {
-            Tracer = null;
-            value = null;
-            error = ExceptionDispatchInfo.Capture(e);
-        }
     }
 
     private static ExecutionContext CaptureEmpty()
