@@ -51,8 +51,10 @@ public partial class AsyncGreenlet
     /// before awaiting its previous switch.</exception>
     public ValueTask<object?> ThrowAsync(Exception? exception = null)
     {
-        Rules.Throw(this, exception, out object? value, out ExceptionDispatchInfo? error, out GreenletTraceEvent traceEvent, out bool exitValue);
-        return Switch(this, value, error, traceEvent, exitValue);
+        exception = Rules.ThrownOrKill(exception);
+        return Rules.ThrowsAsValue(this, exception)
+            ? Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true)
+            : Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw, exitValue: false);
     }
 
     /// <summary>Sets the calling flow's tree's tracer and returns the previous one.</summary>

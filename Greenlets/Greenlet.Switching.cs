@@ -43,8 +43,10 @@ public partial class Greenlet
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public object? Throw(Exception? exception = null)
     {
-        Rules.Throw(this, exception, out object? value, out ExceptionDispatchInfo? error, out GreenletTraceEvent traceEvent, out bool exitValue);
-        return GreenletCore.Switch(this, value, error, traceEvent, exitValue);
+        exception = Rules.ThrownOrKill(exception);
+        return Rules.ThrowsAsValue(this, exception)
+            ? GreenletCore.Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true)
+            : GreenletCore.Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw);
     }
 
     /// <summary>Sets this thread's tracer and returns the previous one.</summary>

@@ -44,7 +44,17 @@ internal sealed partial class GreenletCore
             return value;
         }
 
-        return HandOver(cur, receiver, value, error, origin, traceEvent, dying: false);
+        HandOver(cur, receiver, value, error, origin, traceEvent, dying: false);
+
+        // Drop every reference to greenlets before parking: a suspended fiber must not keep them reachable (the rules
+        // took some of these locals by reference, so the JIT reports them for the whole method unless cleared).
+        target = null!;
+        origin = null!;
+        receiver = null;
+        value = null;
+        error = null;
+        cur.Gate.Wait();
+        return cur.Receive();
     }
 
     private static GreenletCore CreateMain()
@@ -58,10 +68,10 @@ internal sealed partial class GreenletCore
 
     /// <summary>
     /// Hands control from <paramref name="cur"/> to <paramref name="receiver"/> (suspended, or pending with its fiber
-    /// rented) as the rules resolved it, and (unless <paramref name="dying"/>) parks the caller until control comes back.
+    /// rented) as the rules resolved it; the caller then parks on its gate, unless it is dying.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static object? HandOver(GreenletCore cur, Greenlet receiver, object? value, ExceptionDispatchInfo? error, Greenlet origin, GreenletTraceEvent traceEvent, bool dying)
+    private static void HandOver(GreenletCore cur, Greenlet receiver, object? value, ExceptionDispatchInfo? error, Greenlet origin, GreenletTraceEvent traceEvent, bool dying)
     {
         GreenletCore tc = receiver.Core;
         bool starting = tc.State == GreenletState.Pending;
@@ -85,11 +95,6 @@ internal sealed partial class GreenletCore
             }
         }
 
-        // Drop every reference to greenlets before parking: a suspended fiber must not keep them reachable.
-        value = null;
-        error = null;
-        origin = null!;
-        receiver = null!;
         if (starting)
         {
             tc.Fiber!.Start(tc, from);
@@ -98,14 +103,6 @@ internal sealed partial class GreenletCore
         {
             tc.Gate.Signal(from);
         }
-
-        if (dying)
-        {
-            return null;
-        }
-
-        cur.Gate.Wait();
-        return cur.Receive();
     }
 
     /// <summary>Runs the greenlet's body on its fiber, then dies and hands control to its parent.</summary>

@@ -80,31 +80,23 @@ internal static class SwitchRules<TBackend, TGreenlet, TTree>
         return Transfer(tree, dead, ref origin, TBackend.ParentOf(dead)!, ref result, ref error, ref traceEvent, exitValue, dying: true)!;
     }
 
-    /// <summary>What a throw into <paramref name="target"/> delivers (T6-T9, T12).</summary>
-    /// <param name="target">The greenlet thrown into.</param>
-    /// <param name="exception">The exception, or null for a new <see cref="GreenletExit"/> (a kill).</param>
-    /// <param name="value">The value to deliver.</param>
-    /// <param name="error">The exception to deliver, or null.</param>
-    /// <param name="traceEvent">The event the receiver's tracer sees.</param>
-    /// <param name="exitValue">The value is a <see cref="GreenletExit"/> standing in for a death.</param>
-    public static void Throw(TGreenlet target, Exception? exception, out object? value, out ExceptionDispatchInfo? error, out GreenletTraceEvent traceEvent, out bool exitValue)
-    {
-        exception ??= new GreenletExit();
-        if (TBackend.StateOf(target) == GreenletState.Dead && exception is GreenletExit)
-        {
-            // T9: a GreenletExit thrown into a dead greenlet is a plain value for its first live ancestor.
-            value = exception;
-            error = null;
-            traceEvent = GreenletTraceEvent.Switch;
-            exitValue = true;
-            return;
-        }
+    /// <summary>The exception a throw delivers: the one given, or a new <see cref="GreenletExit"/> (a kill).</summary>
+    /// <param name="exception">The exception given, or null.</param>
+    /// <returns>The exception to deliver.</returns>
+    public static Exception ThrownOrKill(Exception? exception) => exception ?? new GreenletExit();
 
-        value = null;
-        error = ExceptionDispatchInfo.Capture(exception);
-        traceEvent = GreenletTraceEvent.Throw;
-        exitValue = false;
-    }
+    /// <summary>
+    /// Whether a throw of <paramref name="exception"/> into <paramref name="target"/> delivers it as a plain value (T9: a
+    /// <see cref="GreenletExit"/> into a dead greenlet, for its first live ancestor, standing in for a death) rather than
+    /// raising it (T6-T8, T12).
+    /// </summary>
+    /// <param name="target">The greenlet thrown into.</param>
+    /// <param name="exception">The exception, from <see cref="ThrownOrKill(Exception?)"/>.</param>
+    /// <returns>True to switch with the exception as the value and <c>exitValue</c> set; false to throw it.</returns>
+    /// <remarks>A predicate, not out parameters: a thrower parks inside its switch, and locals taken by reference would
+    /// stay reported to the GC for the whole park.</remarks>
+    public static bool ThrowsAsValue(TGreenlet target, Exception exception) =>
+        TBackend.StateOf(target) == GreenletState.Dead && exception is GreenletExit;
 
     /// <summary>Refuses a switch into a tree other than the caller's (TH1, TH2).</summary>
     /// <param name="tree">The caller's tree.</param>
