@@ -362,6 +362,95 @@ public sealed class AsyncGreenletTests
     });
 
     [Fact]
+    public void SwitchAsync_IntoAnotherFlowsTree_MessageNamesTheFlow() => AsyncTestFlow.Run(async () =>
+    {
+        _ = AsyncGreenlet.Current;
+        AsyncGreenlet foreign = await InAnotherFlow(() => new AsyncGreenlet(_ => new ValueTask<object?>((object?)null)));
+
+        // The same rule and words as a thread greenlet's "cannot switch to a different thread".
+        GreenletError outside = Assert.Throws<GreenletError>(() => foreign.SwitchAsync());
+        Assert.Contains("cannot switch to a different flow", outside.Message, StringComparison.Ordinal);
+
+        var inside = new AsyncGreenlet(async _ => await foreign.SwitchAsync());
+        GreenletError fromGreenlet = await Assert.ThrowsAsync<GreenletError>(async () => await inside.SwitchAsync());
+        Assert.Contains("cannot switch to a different flow", fromGreenlet.Message, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public void Parent_StartedGreenletToAnotherFlowsTree_MessageNamesTheFlow() => AsyncTestFlow.Run(async () =>
+    {
+        AsyncGreenlet main = AsyncGreenlet.Current;
+        AsyncGreenlet foreign = await InAnotherFlow(() => AsyncGreenlet.Current);
+        var g = new AsyncGreenlet(async _ => await main.SwitchAsync());
+        await g.SwitchAsync();
+
+        // P6, in the words of a thread greenlet's "parent cannot be on a different thread".
+        ArgumentException e = Assert.Throws<ArgumentException>(() => g.Parent = foreign);
+        Assert.Contains("parent cannot be on a different flow", e.Message, StringComparison.Ordinal);
+        Assert.Same(main, g.Parent);
+        await g.SwitchAsync();
+    });
+
+    [Fact]
+    public void SwitchAsync_IntoTreeWhoseLoopRunsBelowOnThisThread_ThrowsGreenletError() => AsyncTestFlow.Run(async () =>
+    {
+        // Tree B (this flow) runs a step of y; y's code runs tree A's trampoline inline on the same thread, as A's
+        // outside code; A's greenlet x then switches into B, whose loop is below it on this very thread. x is not B's
+        // running greenlet, so that is a switch into another tree, and must not hand B's baton on for y.
+        AsyncGreenlet mainB = AsyncGreenlet.Current;
+        var idle = new AsyncGreenlet(async _ => await mainB.SwitchAsync("idle"));
+        Assert.Equal("idle", await idle.SwitchAsync());
+
+        (ExecutionContext outsideA, AsyncGreenlet x) = await InAnotherFlow(() =>
+        {
+            _ = AsyncGreenlet.Current;
+            var x = new AsyncGreenlet(async _ =>
+            {
+                try
+                {
+                    return await idle.SwitchAsync("from x");
+                }
+                catch (GreenletError e)
+                {
+                    return e;
+                }
+            });
+            return (ExecutionContext.Capture()!, x);
+        });
+
+        var y = new AsyncGreenlet(_ =>
+        {
+            object? result = "x's switch did not complete";
+            ExecutionContext.Run(outsideA, _ =>
+            {
+                ValueTask<object?> switched = x.SwitchAsync();
+                if (switched.IsCompleted)
+                {
+                    result = switched.Result;
+                }
+            }, null);
+            return new ValueTask<object?>(result);
+        });
+
+        object? outcome = await y.SwitchAsync();
+        GreenletError error = Assert.IsType<GreenletError>(outcome);
+        Assert.Contains("cannot switch to a different flow", error.Message, StringComparison.Ordinal);
+        Assert.Equal(GreenletState.Suspended, idle.State);
+        Assert.Equal(GreenletState.Dead, y.State);
+        Assert.Same(mainB, AsyncGreenlet.Current);
+        Assert.Null(await idle.SwitchAsync());
+    });
+
+    /// <summary>Runs <paramref name="make"/> in a fresh flow (so a fresh tree) on the thread pool.</summary>
+    private static Task<T> InAnotherFlow<T>(Func<T> make)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(make);
+        }
+    }
+
+    [Fact]
     public void SwitchAsync_FlowWithoutTree_AdoptsTheTargetsTree()
     {
         AsyncGreenlet g = null!;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
+using Rules = Greenlets.Internal.SwitchRules<Greenlets.AsyncGreenlet.Backend, Greenlets.AsyncGreenlet, Greenlets.Internal.AsyncTree>;
 
 // The body's ValueTask is stored once (_runTask) and consumed exactly once, by Finish.
 #pragma warning disable CA2012
@@ -146,23 +147,8 @@ public partial class AsyncGreenlet
     private AsyncGreenlet Die(object? result, ExceptionDispatchInfo? error)
     {
         AsyncTree tree = _tree!;
-        _state = GreenletState.Dead;
-        _continuation = null;
-        _continuationState = null;
-        GreenletTraceEvent traceEvent = GreenletTraceEvent.Switch;
-        bool exitValue = false;
-        if (error?.SourceException is GreenletExit exit)
-        {
-            // X1: an escaping GreenletExit is the parent's value, not an error.
-            result = exit;
-            error = null;
-            exitValue = true;
-        }
-        else if (error is not null)
-        {
-            traceEvent = GreenletTraceEvent.Throw;
-        }
-
-        return Transfer(tree, this, this, _parent!, ref result, ref error, traceEvent, exitValue, dying: true)!;
+        AsyncGreenlet receiver = Rules.Die(tree, this, ref result, ref error, out GreenletTraceEvent traceEvent, out AsyncGreenlet origin);
+        HandOver(tree, this, origin, receiver, result, error, traceEvent, dying: true);
+        return receiver;
     }
 }

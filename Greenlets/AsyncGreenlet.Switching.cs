@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
+using Rules = Greenlets.Internal.SwitchRules<Greenlets.AsyncGreenlet.Backend, Greenlets.AsyncGreenlet, Greenlets.Internal.AsyncTree>;
 
 namespace Greenlets;
 
@@ -49,13 +51,10 @@ public partial class AsyncGreenlet
     /// before awaiting its previous switch.</exception>
     public ValueTask<object?> ThrowAsync(Exception? exception = null)
     {
-        exception ??= new GreenletExit();
-        if (_state == GreenletState.Dead && exception is GreenletExit)
-        {
-            return Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true);
-        }
-
-        return Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw, exitValue: false);
+        exception = Rules.ThrownOrKill(exception);
+        return Rules.ThrowsAsValue(this, exception)
+            ? Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true)
+            : Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw, exitValue: false);
     }
 
     /// <summary>Sets the calling flow's tree's tracer and returns the previous one.</summary>
@@ -95,36 +94,14 @@ public partial class AsyncGreenlet
         }
 
         AsyncGreenlet cur = tree.Current;
-        if (target._state == GreenletState.Suspended && tree.Tracer is null)
-        {
-            // The hot path, Transfer's last step alone: hand the baton to a suspended greenlet, nobody tracing. A
-            // suspended greenlet's _value and _error are null (its own switch cleared them): write only what is set.
-            if (value is not null)
-            {
-                target._value = value;
-            }
-
-            if (error is not null)
-            {
-                target._error = error;
-            }
-
-            target._state = GreenletState.Running;
-            cur._state = GreenletState.Suspended;
-            cur.ResetSource();
-            cur._switchedInStep = true;
-            tree.InOrigin = null;
-            tree.Current = target;
-            frame.Next = target;
-            return new ValueTask<object?>(cur, cur._version);
-        }
-
-        AsyncGreenlet? resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, exitValue, dying: false);
+        AsyncGreenlet origin = cur;
+        AsyncGreenlet? resumed = Rules.Transfer(tree, cur, ref origin, target, ref value, ref error, ref traceEvent, exitValue, dying: false);
         if (resumed is null)
         {
             return Immediate(value, error);
         }
 
+        HandOver(tree, cur, origin, resumed, value, error, traceEvent, dying: false);
         cur._switchedInStep = true;
         frame.Next = resumed;
         return new ValueTask<object?>(cur, cur._version);
@@ -160,7 +137,12 @@ public partial class AsyncGreenlet
             try
             {
                 cur = Caller(tree);
-                resumed = Transfer(tree, cur, cur, target, ref value, ref error, traceEvent, exitValue, dying: false);
+                AsyncGreenlet origin = cur;
+                resumed = Rules.Transfer(tree, cur, ref origin, target, ref value, ref error, ref traceEvent, exitValue, dying: false);
+                if (resumed is not null)
+                {
+                    HandOver(tree, cur, origin, resumed, value, error, traceEvent, dying: false);
+                }
             }
             finally
             {
@@ -206,7 +188,7 @@ public partial class AsyncGreenlet
             // Greenlet code resumed after awaiting something that is not a switch.
             if (inner != tree)
             {
-                throw new GreenletError("cannot switch to a greenlet of another tree (async greenlets of one tree switch only among themselves)");
+                throw Rules.ForeignTree(tree);
             }
 
             cur = tree.Current;
@@ -220,7 +202,7 @@ public partial class AsyncGreenlet
             // Outside code acts as the main greenlet of the tree.
             if (flow is AsyncGreenlet main && main._tree != tree)
             {
-                throw new GreenletError("cannot switch to a greenlet of another flow's tree");
+                throw Rules.ForeignTree(tree);
             }
 
             cur = tree.Main;
@@ -249,120 +231,42 @@ public partial class AsyncGreenlet
         new("this greenlet already switched away and has not awaited that switch: await each SwitchAsync/ThrowAsync before the next");
 
     /// <summary>
-    /// Hands the baton from <paramref name="cur"/> to <paramref name="target"/>, resolving dead targets to their first live
-    /// ancestor and handling pending ones; returns the greenlet to resume, or null for a switch to the caller itself (S1),
-    /// whose result is left in <paramref name="value"/>/<paramref name="error"/>. <paramref name="exitValue"/> marks a
-    /// <see cref="GreenletExit"/> standing in for a death: a pending receiver then starts with null, as greenlet does.
+    /// Hands the baton from <paramref name="cur"/> to <paramref name="receiver"/> (suspended, or pending) as the rules
+    /// resolved it; the receiver's trampoline step then resumes or starts it and traces the transfer (TR3).
     /// </summary>
-    internal static AsyncGreenlet? Transfer(AsyncTree tree, AsyncGreenlet cur, AsyncGreenlet origin, AsyncGreenlet target, ref object? value, ref ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue, bool dying)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void HandOver(AsyncTree tree, AsyncGreenlet cur, AsyncGreenlet origin, AsyncGreenlet receiver, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool dying)
     {
-        while (true)
+        // A receiver's _value and _error are null (its own switch away reset them, and a pending greenlet has received
+        // nothing): write only what is set, sparing the hot path two write barriers.
+        Debug.Assert(receiver._value is null && receiver._error is null, "a greenlet receiving control holds no undelivered transfer");
+        if (value is not null)
         {
-            while (target._state == GreenletState.Dead)
-            {
-                target = target._parent!;
-            }
-
-            if (target == cur)
-            {
-                // S1: a switch to yourself completes at once; the tracer still sees it.
-                tree.Trace(traceEvent, origin, target, ref value, ref error);
-                return null;
-            }
-
-            if (target._state == GreenletState.Pending)
-            {
-                // The check of the parent chain and the commit to this tree are one step under the parent lock, as
-                // another flow may re-parent a pending greenlet until it starts.
-                Exception? failure = null;
-                bool ours;
-                lock (ParentLock)
-                {
-                    ours = TreeOf(target) == tree;
-                    if (ours && target._run is not null)
-                    {
-                        target._tree = tree;
-                    }
-                }
-
-                if (!ours)
-                {
-                    failure = new GreenletError("cannot switch to a greenlet of another tree");
-                }
-                else if (target._run is null)
-                {
-                    failure = MissingRun();
-                }
-
-                if (failure is not null)
-                {
-                    if (!dying)
-                    {
-                        throw failure;
-                    }
-
-                    // D3: the start failed, so its error goes on to the next parent.
-                    error = ExceptionDispatchInfo.Capture(failure);
-                    value = null;
-                    exitValue = false;
-                    traceEvent = GreenletTraceEvent.Throw;
-                    target = target._parent!;
-                    continue;
-                }
-
-                if (error is not null)
-                {
-                    // T8: an exception into a greenlet that never ran: it dies without running, and the exception
-                    // (a GreenletExit as a value) goes on to its parent.
-                    tree.Trace(traceEvent, origin, target, ref value, ref error);
-                    target._state = GreenletState.Dead;
-                    target._run = null;
-                    target.StartContext = null;
-                    if (error!.SourceException is GreenletExit exit)
-                    {
-                        value = exit;
-                        error = null;
-                        exitValue = true;
-                        traceEvent = GreenletTraceEvent.Switch;
-                    }
-                    else
-                    {
-                        exitValue = false;
-                        traceEvent = GreenletTraceEvent.Throw;
-                    }
-
-                    origin = target;
-                    target = target._parent!;
-                    continue;
-                }
-
-                if (exitValue)
-                {
-                    value = null;
-                }
-            }
-
-            target._value = value;
-            target._error = error;
-            if (tree.Tracer is not null)
-            {
-                tree.InOrigin = origin;
-                tree.InEvent = traceEvent;
-            }
-            else
-            {
-                tree.InOrigin = null;
-            }
-
-            target._state = GreenletState.Running;
-            if (!dying)
-            {
-                cur._state = GreenletState.Suspended;
-                cur.ResetSource();
-            }
-
-            tree.Current = target;
-            return target;
+            receiver._value = value;
         }
+
+        if (error is not null)
+        {
+            receiver._error = error;
+        }
+
+        if (tree.Tracer is not null)
+        {
+            tree.InOrigin = origin;
+            tree.InEvent = traceEvent;
+        }
+        else
+        {
+            tree.InOrigin = null;
+        }
+
+        receiver._state = GreenletState.Running;
+        if (!dying)
+        {
+            cur._state = GreenletState.Suspended;
+            cur.ResetSource();
+        }
+
+        tree.Current = receiver;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
+using Rules = Greenlets.Internal.SwitchRules<Greenlets.AsyncGreenlet.Backend, Greenlets.AsyncGreenlet, Greenlets.Internal.AsyncTree>;
 
 namespace Greenlets;
 
@@ -87,33 +88,7 @@ public partial class AsyncGreenlet
     public AsyncGreenlet? Parent
     {
         get => _parent;
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            if (IsMain)
-            {
-                throw new InvalidOperationException("cannot set the parent of a main greenlet");
-            }
-
-            lock (ParentLock)
-            {
-                for (AsyncGreenlet? p = value; p is not null; p = p._parent)
-                {
-                    if (p == this)
-                    {
-                        throw new ArgumentException("cyclic parent chain", nameof(value));
-                    }
-                }
-
-                // Committed to a tree (started, or starting in another flow right now): the parent must stay there.
-                if ((_state != GreenletState.Pending || _tree is not null) && TreeOf(value) != _tree)
-                {
-                    throw new ArgumentException("parent cannot be in a different tree", nameof(value));
-                }
-
-                _parent = value;
-            }
-        }
+        set => Rules.SetParent(this, value);
     }
 
     /// <summary>Gets the lifecycle state.</summary>
@@ -147,23 +122,7 @@ public partial class AsyncGreenlet
 
     /// <summary>Returns a description in the spirit of greenlet's repr, e.g. <c>&lt;AsyncGreenlet "gr1" suspended active started&gt;</c>.</summary>
     /// <returns>The type, name and state.</returns>
-    public override string ToString()
-    {
-        GreenletState state = State;
-        string suffix = state switch
-        {
-            GreenletState.Pending => " pending",
-            GreenletState.Dead => " dead",
-            GreenletState.Running => " current active started",
-            _ => " suspended active started",
-        };
-        if (IsMain)
-        {
-            suffix += " main";
-        }
-
-        return $"<{GetType().Name} \"{Name}\"{suffix}>";
-    }
+    public override string ToString() => Rules.Describe(this, State, exited: false);
 
     /// <summary>Gets the tree a greenlet belongs to: its own once started, else its parent's.</summary>
     internal static AsyncTree TreeOf(AsyncGreenlet greenlet)
@@ -193,7 +152,7 @@ public partial class AsyncGreenlet
         {
             object? value = _value;
             ExceptionDispatchInfo? error = _error;
-            tree.Trace(tree.InEvent, origin, this, ref value, ref error);
+            Rules.Trace(tree, tree.InEvent, origin, this, ref value, ref error);
             _value = value;
             _error = error;
         }

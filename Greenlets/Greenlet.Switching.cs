@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
+using Rules = Greenlets.Internal.SwitchRules<Greenlets.Internal.GreenletCore.Backend, Greenlets.Greenlet, Greenlets.Internal.TreeState>;
 
 namespace Greenlets;
 
@@ -42,13 +43,10 @@ public partial class Greenlet
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public object? Throw(Exception? exception = null)
     {
-        exception ??= new GreenletExit();
-        if (Core.State == GreenletState.Dead && exception is GreenletExit)
-        {
-            return GreenletCore.Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true);
-        }
-
-        return GreenletCore.Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw);
+        exception = Rules.ThrownOrKill(exception);
+        return Rules.ThrowsAsValue(this, exception)
+            ? GreenletCore.Switch(this, exception, error: null, GreenletTraceEvent.Switch, exitValue: true)
+            : GreenletCore.Switch(this, value: null, ExceptionDispatchInfo.Capture(exception), GreenletTraceEvent.Throw);
     }
 
     /// <summary>Sets this thread's tracer and returns the previous one.</summary>

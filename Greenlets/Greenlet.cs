@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Greenlets.Internal;
+using Rules = Greenlets.Internal.SwitchRules<Greenlets.Internal.GreenletCore.Backend, Greenlets.Greenlet, Greenlets.Internal.TreeState>;
 
 namespace Greenlets;
 
@@ -113,33 +114,7 @@ public partial class Greenlet
     public Greenlet? Parent
     {
         get => Core.Parent;
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            if (Core.IsMain)
-            {
-                throw new InvalidOperationException("cannot set the parent of a main greenlet");
-            }
-
-            lock (GreenletCore.ParentLock)
-            {
-                for (Greenlet? p = value; p is not null; p = p.Core.Parent)
-                {
-                    if (p == this)
-                    {
-                        throw new ArgumentException("cyclic parent chain", nameof(value));
-                    }
-                }
-
-                // Committed to a tree (started, or starting on its owner's thread right now): the parent must stay there.
-                if ((Core.State != GreenletState.Pending || Core.Tree is not null) && GreenletCore.TreeOf(value) != Core.Tree)
-                {
-                    throw new ArgumentException("parent cannot be on a different thread", nameof(value));
-                }
-
-                Core.Parent = value;
-            }
-        }
+        set => Rules.SetParent(this, value);
     }
 
     /// <summary>Gets the lifecycle state.</summary>
@@ -186,24 +161,7 @@ public partial class Greenlet
 
     /// <summary>Returns a description in the spirit of greenlet's repr, e.g. <c>&lt;Greenlet "gr1" suspended active started&gt;</c>.</summary>
     /// <returns>The type, name and state.</returns>
-    public override string ToString()
-    {
-        GreenletState state = State;
-        bool exited = Core.Tree is { IsExited: true };
-        string suffix = state switch
-        {
-            GreenletState.Pending => " pending",
-            GreenletState.Dead => exited ? " (thread exited) dead" : " dead",
-            GreenletState.Running => " current active started",
-            _ => " suspended active started",
-        };
-        if (IsMain && state != GreenletState.Dead)
-        {
-            suffix += " main";
-        }
-
-        return $"<{GetType().Name} \"{Name}\"{suffix}>";
-    }
+    public override string ToString() => Rules.Describe(this, State, exited: Core.Tree is { IsExited: true });
 
     /// <summary>The body of the greenlet; the default runs the delegate given to the constructor.</summary>
     /// <param name="argument">The value of the first switch into this greenlet.</param>

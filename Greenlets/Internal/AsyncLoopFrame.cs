@@ -1,10 +1,14 @@
 namespace Greenlets.Internal;
 
-/// <summary>One running trampoline loop of a tree: the thread it runs on and the switch its current step asked for.</summary>
+/// <summary>One running trampoline loop of a tree: its place among the loops of its thread and the switch its current step asked for.</summary>
 internal sealed class AsyncLoopFrame
 {
-    /// <summary>Gets or sets the thread the loop runs on.</summary>
-    public Thread Thread { get; set; } = null!;
+    /// <summary>Gets or sets the tree whose loop this is.</summary>
+    public AsyncTree Owner { get; set; } = null!;
+
+    /// <summary>Gets or sets the loop this one runs inside, on the same thread (a loop of another tree, run by code in
+    /// one of its steps), or null.</summary>
+    public AsyncLoopFrame? Outer { get; set; }
 
     /// <summary>Gets or sets the greenlet the running step switched to; the loop resumes it when the step returns.</summary>
     public AsyncGreenlet? Next { get; set; }

@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace Greenlets.Internal;
 
 /// <summary>
@@ -22,8 +20,11 @@ internal sealed class AsyncTree
     private ExecutionContext? _outerContext;
     private ExecutionContext? _innerContext;
 
-    // The loop running a step of this tree (on its own thread), and a frame kept for the next loop.
-    private AsyncLoopFrame? _frame;
+    // The innermost loop running on this thread, of whatever tree: only its tree's greenlet runs code here now.
+    [ThreadStatic]
+    private static AsyncLoopFrame? innermost;
+
+    // A frame kept for the next loop.
     private AsyncLoopFrame? _spareFrame;
 
     // 1 while a switch made outside any trampoline checks the baton and takes it (see TryEnter).
@@ -63,11 +64,15 @@ internal sealed class AsyncTree
     /// <summary>Gets the context most greenlets of this tree run in (the last one built), or null before any started.</summary>
     public ExecutionContext? SharedContext => _innerContext;
 
-    /// <summary>Returns the loop frame running a step of this tree on the calling thread, or null.</summary>
+    /// <summary>
+    /// Returns the loop frame running a step of this tree on the calling thread, or null. Only the innermost loop of the
+    /// thread counts: when code in a step runs a loop of another tree, the code running is that tree's, and a switch it
+    /// makes into this tree must be checked as one from outside (it is refused as a foreign-tree switch).
+    /// </summary>
     public AsyncLoopFrame? FrameOnThisThread()
     {
-        AsyncLoopFrame? frame = _frame;
-        return frame is not null && frame.Thread == Thread.CurrentThread ? frame : null;
+        AsyncLoopFrame? frame = innermost;
+        return frame is not null && frame.Owner == this ? frame : null;
     }
 
     /// <summary>
@@ -95,16 +100,18 @@ internal sealed class AsyncTree
     public AsyncLoopFrame EnterLoop()
     {
         AsyncLoopFrame frame = Interlocked.Exchange(ref _spareFrame, null) ?? new AsyncLoopFrame();
-        frame.Thread = Thread.CurrentThread;
+        frame.Owner = this;
         frame.Next = null;
-        _frame = frame;
+        frame.Outer = innermost;
+        innermost = frame;
         return frame;
     }
 
-    /// <summary>Ends a loop; a loop that started meanwhile on another thread (after a foreign await) keeps its frame.</summary>
+    /// <summary>Ends a loop, on the thread that started it.</summary>
     public void ExitLoop(AsyncLoopFrame frame)
     {
-        Interlocked.CompareExchange(ref _frame, null, frame);
+        innermost = frame.Outer;
+        frame.Outer = null;
         frame.Next = null;
         frame.First = null;
         frame.Root = null;
@@ -142,26 +149,6 @@ internal sealed class AsyncTree
         _outerContext = captured;
         _innerContext = box.Result!;
         return box.Result!;
-    }
-
-    /// <summary>Calls the tracer; a throwing tracer is removed and its exception replaces the transfer (TR4, E5).</summary>
-    public void Trace(GreenletTraceEvent traceEvent, AsyncGreenlet origin, AsyncGreenlet target, ref object? value, ref ExceptionDispatchInfo? error)
-    {
-        if (Tracer is not { } tracer)
-        {
-            return;
-        }
-
-        try
-        {
-            tracer(traceEvent, origin, target);
-        }
-        catch (Exception e)
-        {
-            Tracer = null;
-            value = null;
-            error = ExceptionDispatchInfo.Capture(e);
-        }
     }
 
     private static ExecutionContext CaptureEmpty()

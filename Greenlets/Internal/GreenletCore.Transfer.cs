@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Rules = Greenlets.Internal.SwitchRules<Greenlets.Internal.GreenletCore.Backend, Greenlets.Greenlet, Greenlets.Internal.TreeState>;
 
 namespace Greenlets.Internal;
 
-/// <summary>The transfer of control: greenlet's switching rules (S1-S6, D1-D3, T6-T9, X1-X2).</summary>
+/// <summary>The transfer of control on fiber threads: the shared <see cref="SwitchRules{TBackend, TGreenlet, TTree}"/>
+/// decide who receives control and what; this file hands it over through the fibers' gates.</summary>
 internal sealed partial class GreenletCore
 {
     private bool _keepThread;
@@ -31,22 +33,29 @@ internal sealed partial class GreenletCore
     public static object? Switch(Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue = false)
     {
         GreenletCore cur = Ensure();
-        TreeState? targetTree = TreeOf(target);
-        if (targetTree != cur.Tree)
+        TreeState tree = cur.Tree!;
+        Rules.CheckTree(tree, target);
+        Greenlet origin = cur.Strong!;
+        Greenlet? receiver = Rules.Transfer(tree, origin, ref origin, target, ref value, ref error, ref traceEvent, exitValue, dying: false);
+        if (receiver is null)
         {
-            throw ForeignTree(targetTree);
+            // S1: the caller itself.
+            error?.Throw();
+            return value;
         }
 
-        return Deliver(cur, cur.Strong!, target, value, error, traceEvent, exitValue, dying: false);
-    }
+        HandOver(cur, receiver, value, error, origin, traceEvent, dying: false);
 
-    /// <summary>The error for a switch into a tree that is not the caller's.</summary>
-    public static GreenletError ForeignTree(TreeState? tree) => tree switch
-    {
-        null => new GreenletError("cannot switch to a garbage collected greenlet"),
-        { IsExited: true } => new GreenletError("cannot switch to a different thread (which happens to have exited)"),
-        _ => new GreenletError($"cannot switch to a different thread (the target belongs to thread {tree.Owner.ManagedThreadId}, the caller runs in thread {Environment.CurrentManagedThreadId})"),
-    };
+        // Drop every reference to greenlets before parking: a suspended fiber must not keep them reachable (the rules
+        // took some of these locals by reference, so the JIT reports them for the whole method unless cleared).
+        target = null!;
+        origin = null!;
+        receiver = null;
+        value = null;
+        error = null;
+        cur.Gate.Wait();
+        return cur.Receive();
+    }
 
     private static GreenletCore CreateMain()
     {
@@ -58,163 +67,41 @@ internal sealed partial class GreenletCore
     }
 
     /// <summary>
-    /// Delivers a value or an exception to <paramref name="target"/>, resolving dead targets to their first live ancestor,
-    /// starting pending ones, and (unless <paramref name="dying"/>) parks the caller until control comes back.
+    /// Hands control from <paramref name="cur"/> to <paramref name="receiver"/> (suspended, or pending with its fiber
+    /// rented) as the rules resolved it; the caller then parks on its gate, unless it is dying.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static object? Deliver(GreenletCore cur, Greenlet origin, Greenlet target, object? value, ExceptionDispatchInfo? error, GreenletTraceEvent traceEvent, bool exitValue, bool dying)
+    private static void HandOver(GreenletCore cur, Greenlet receiver, object? value, ExceptionDispatchInfo? error, Greenlet origin, GreenletTraceEvent traceEvent, bool dying)
     {
-        TreeState tree = cur.Tree!;
-        while (true)
+        GreenletCore tc = receiver.Core;
+        bool starting = tc.State == GreenletState.Pending;
+        tc.Accept(receiver, value, error, origin, traceEvent);
+        cur.Tree!.Switches++;
+
+        // The switcher's own gate tells the target's how to hand off (hot pair, CPU placement); taken before a dying
+        // greenlet gives its fiber back, as the fiber's next wait (in the pool) follows from this handoff too.
+        HandoffGate from = cur.Gate;
+        if (dying)
         {
-            while (target.Core.State == GreenletState.Dead)
+            cur._keepThread = FiberPool.Shared.Return(cur.Fiber!);
+            cur.Fiber = null;
+        }
+        else
+        {
+            cur.State = GreenletState.Suspended;
+            if (!cur.IsMain)
             {
-                target = target.Core.Parent!;
+                cur.Strong = null;
             }
+        }
 
-            GreenletCore tc = target.Core;
-            if (tc == cur)
-            {
-                // S1: a switch to yourself returns the value at once; the tracer still sees it.
-                Trace(tree, traceEvent, origin, target, ref value, ref error);
-                error?.Throw();
-                return value;
-            }
-
-            Fiber? fresh = null;
-            if (tc.State == GreenletState.Pending)
-            {
-                // The start commits the greenlet to this tree under the parent lock: a pending greenlet's tree is its
-                // parent chain's, which another thread may change until the commit (then the setter refuses foreign
-                // parents), so the check and the commit must be one step.
-                Exception? failure = null;
-                TreeState? targetTree;
-                lock (ParentLock)
-                {
-                    targetTree = TreeOf(target);
-                    if (targetTree == tree && target.HasRun)
-                    {
-                        tc.Tree = tree;
-                    }
-                }
-
-                if (targetTree != tree)
-                {
-                    failure = ForeignTree(targetTree);
-                }
-                else if (!target.HasRun)
-                {
-                    failure = Greenlet.MissingRun();
-                }
-                else if (error is null)
-                {
-                    try
-                    {
-                        fresh = RentFiber();
-                    }
-                    catch (InvalidOperationException e)
-                    {
-                        // Nothing ran: the greenlet stays pending and free to be re-parented anywhere.
-                        lock (ParentLock)
-                        {
-                            tc.Tree = null;
-                        }
-
-                        failure = e;
-                    }
-                }
-
-                if (failure is not null)
-                {
-                    if (!dying)
-                    {
-                        throw failure;
-                    }
-
-                    // D3: the start failed, so its error goes on to the next parent.
-                    error = ExceptionDispatchInfo.Capture(failure);
-                    value = null;
-                    exitValue = false;
-                    traceEvent = GreenletTraceEvent.Throw;
-                    target = tc.Parent!;
-                    continue;
-                }
-
-                if (fresh is null)
-                {
-                    // T8: an exception into a greenlet that never ran: it dies without running, and the exception
-                    // (a GreenletExit as a value) goes on to its parent.
-                    Trace(tree, traceEvent, origin, target, ref value, ref error);
-                    tc.State = GreenletState.Dead;
-                    target.DropRun();
-                    if (error!.SourceException is GreenletExit exit)
-                    {
-                        value = exit;
-                        error = null;
-                        exitValue = true;
-                        traceEvent = GreenletTraceEvent.Switch;
-                    }
-                    else
-                    {
-                        exitValue = false;
-                        traceEvent = GreenletTraceEvent.Throw;
-                    }
-
-                    origin = target;
-                    target = tc.Parent!;
-                    continue;
-                }
-
-                tc.Fiber = fresh;
-                tree.AddLive(tc);
-                if (exitValue)
-                {
-                    // A death by GreenletExit starts a pending receiver with no value, as greenlet does.
-                    value = null;
-                }
-            }
-
-            tc.Accept(target, value, error, origin, traceEvent);
-            tree.Switches++;
-
-            // The switcher's own gate tells the target's how to hand off (hot pair, CPU placement); taken before a dying
-            // greenlet gives its fiber back, as the fiber's next wait (in the pool) follows from this handoff too.
-            HandoffGate from = cur.Gate;
-            if (dying)
-            {
-                cur._keepThread = FiberPool.Shared.Return(cur.Fiber!);
-                cur.Fiber = null;
-            }
-            else
-            {
-                cur.State = GreenletState.Suspended;
-                if (!cur.IsMain)
-                {
-                    cur.Strong = null;
-                }
-            }
-
-            // Drop every reference to greenlets before parking: a suspended fiber must not keep them reachable.
-            value = null;
-            error = null;
-            origin = null!;
-            target = null!;
-            if (fresh is not null)
-            {
-                fresh.Start(tc, from);
-            }
-            else
-            {
-                tc.Gate.Signal(from);
-            }
-
-            if (dying)
-            {
-                return null;
-            }
-
-            cur.Gate.Wait();
-            return cur.Receive();
+        if (starting)
+        {
+            tc.Fiber!.Start(tc, from);
+        }
+        else
+        {
+            tc.Gate.Signal(from);
         }
     }
 
@@ -260,24 +147,7 @@ internal sealed partial class GreenletCore
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private void Die(object? result, ExceptionDispatchInfo? error)
     {
-        Greenlet origin = Strong!;
-        State = GreenletState.Dead;
-        Strong = null;
-        Tree!.RemoveLive(this);
-        GreenletTraceEvent traceEvent = GreenletTraceEvent.Switch;
-        bool exitValue = false;
-        if (error?.SourceException is GreenletExit exit)
-        {
-            // X1: an escaping GreenletExit is the parent's value, not an error.
-            result = exit;
-            error = null;
-            exitValue = true;
-        }
-        else if (error is not null)
-        {
-            traceEvent = GreenletTraceEvent.Throw;
-        }
-
-        Deliver(this, origin, Parent!, result, error, traceEvent, exitValue, dying: true);
+        Greenlet receiver = Rules.Die(Tree!, Strong!, ref result, ref error, out GreenletTraceEvent traceEvent, out Greenlet origin);
+        HandOver(this, receiver, result, error, origin, traceEvent, dying: true);
     }
 }

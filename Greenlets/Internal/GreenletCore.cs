@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Rules = Greenlets.Internal.SwitchRules<Greenlets.Internal.GreenletCore.Backend, Greenlets.Greenlet, Greenlets.Internal.TreeState>;
 
 namespace Greenlets.Internal;
 
@@ -143,30 +144,10 @@ internal sealed partial class GreenletCore
         slot.Origin = null;
         if (origin is not null)
         {
-            Trace(Tree!, traceEvent, origin, Strong!, ref value, ref error);
+            Rules.Trace(Tree!, traceEvent, origin, Strong!, ref value, ref error);
         }
 
         error?.Throw();
         return value;
-    }
-
-    /// <summary>Calls the tree's tracer; a throwing tracer is removed and its exception replaces the transfer.</summary>
-    private static void Trace(TreeState tree, GreenletTraceEvent traceEvent, Greenlet origin, Greenlet target, ref object? value, ref ExceptionDispatchInfo? error)
-    {
-        if (tree.Tracer is not { } tracer)
-        {
-            return;
-        }
-
-        try
-        {
-            tracer(traceEvent, origin, target);
-        }
-        catch (Exception e)
-        {
-            tree.Tracer = null;
-            value = null;
-            error = ExceptionDispatchInfo.Capture(e);
-        }
     }
 }
