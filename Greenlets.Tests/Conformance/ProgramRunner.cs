@@ -16,7 +16,11 @@ internal sealed class ProgramLog(List<string> lines)
     }
 }
 
-/// <summary>Runs a <see cref="SwitchProgram"/> on real greenlets and returns its log, line for line as generate.py writes it.</summary>
+/// <summary>
+/// Runs a <see cref="SwitchProgram"/> on real greenlets of any backend and returns its log, line for line as
+/// generate.py writes it. One text for every backend (<see cref="IGreenletBackend"/>): on thread greenlets every
+/// await completes synchronously, so the program runs straight through on the fibers.
+/// </summary>
 public static class ProgramRunner
 {
     public static string Format(object? value) => value switch
@@ -36,21 +40,30 @@ public static class ProgramRunner
         _ => e.GetType().Name,
     };
 
-    public static List<string> Run(SwitchProgram program)
+    /// <summary>Runs <paramref name="program"/> on thread greenlets of the calling thread's tree.</summary>
+    public static List<string> Run(SwitchProgram program) => RunAsync(program, ThreadGreenletBackend.Instance).GetAwaiter().GetResult();
+
+    /// <summary>Runs <paramref name="program"/> as the main greenlet of a fresh tree of <paramref name="backend"/>.</summary>
+    public static List<string> Run(SwitchProgram program, IGreenletBackend backend)
+    {
+        List<string> log = [];
+        backend.RunMain(async () => log = await RunAsync(program, backend));
+        return log;
+    }
+
+    private static async Task<List<string>> RunAsync(SwitchProgram program, IGreenletBackend backend)
     {
         var all = new List<string>();
         var log = new ProgramLog(all);
         int n = program.Parents.Length;
-        var gs = new List<Greenlet> { Greenlet.Current };
+        var gs = new List<IGreenletHandle> { backend.Current };
 
-        object? Execute(int k, ProgramAction action, out bool finished)
+        async Task<(object? Result, bool Finished)> Execute(int k, ProgramAction action)
         {
-            finished = false;
             string me = k == 0 ? "main" : $"g{k}";
             if (action.Op == "return")
             {
-                finished = true;
-                return action.Value;
+                return (action.Value, true);
             }
 
             if (action.Op == "raise")
@@ -58,19 +71,19 @@ public static class ProgramRunner
                 throw new ProgramException(action.Value);
             }
 
-            Greenlet target = gs[action.Target];
-            void Body()
+            IGreenletHandle target = gs[action.Target];
+            async Task Body()
             {
                 switch (action.Op)
                 {
                     case "switch":
-                        log.Add($"{me} got {Format(target.Switch(action.Value))}");
+                        log.Add($"{me} got {Format(await target.Switch(action.Value))}");
                         break;
                     case "throw":
-                        log.Add($"{me} got {Format(target.Throw(new ProgramException(action.Value)))}");
+                        log.Add($"{me} got {Format(await target.Throw(new ProgramException(action.Value)))}");
                         break;
                     case "kill":
-                        log.Add($"{me} got {Format(target.Throw())}");
+                        log.Add($"{me} got {Format(await target.Throw())}");
                         break;
                     default:
                         target.Parent = gs[action.Parent];
@@ -83,7 +96,7 @@ public static class ProgramRunner
             {
                 try
                 {
-                    Body();
+                    await Body();
                 }
                 catch (Exception e)
                 {
@@ -92,18 +105,18 @@ public static class ProgramRunner
             }
             else
             {
-                Body();
+                await Body();
             }
 
-            return null;
+            return (null, false);
         }
 
-        Func<object?, object?> MakeRun(int k) => arg =>
+        Func<object?, Task<object?>> MakeRun(int k) => async arg =>
         {
             log.Add($"g{k} start {Format(arg)}");
             foreach (ProgramAction action in program.Scripts[k])
             {
-                object? result = Execute(k, action, out bool finished);
+                (object? result, bool finished) = await Execute(k, action);
                 if (finished)
                 {
                     return result;
@@ -115,15 +128,17 @@ public static class ProgramRunner
 
         for (int k = 1; k <= n; k++)
         {
-            gs.Add(new Greenlet(MakeRun(k), gs[program.Parents[k - 1]]) { Name = $"g{k}" });
+            IGreenletHandle g = backend.Create(MakeRun(k), gs[program.Parents[k - 1]]);
+            g.Name = $"g{k}";
+            gs.Add(g);
         }
 
-        GreenletTracer? previous = Greenlet.SetTrace((e, o, t) => log.Add($"trace {(e == GreenletTraceEvent.Switch ? "switch" : "throw")} {o.Name} {t.Name}"));
+        backend.SetTrace((e, o, t) => log.Add($"trace {(e == GreenletTraceEvent.Switch ? "switch" : "throw")} {o.Name} {t.Name}"));
         try
         {
             foreach (ProgramAction action in program.Scripts[0])
             {
-                Execute(0, action, out bool finished);
+                (_, bool finished) = await Execute(0, action);
                 if (finished)
                 {
                     break;
@@ -135,7 +150,7 @@ public static class ProgramRunner
             log.Add($"main escaped {Name(e)}");
         }
 
-        Greenlet.SetTrace(previous);
+        backend.SetTrace(null);
         for (int k = 1; k <= n; k++)
         {
             log.Add($"g{k} {(gs[k].IsDead ? "dead" : gs[k].IsActive ? "active" : "pending")}");
@@ -145,12 +160,12 @@ public static class ProgramRunner
         // nothing is left, so no leftover can run later (when collected) inside another program's tree.
         for (int pass = 0; pass < 100 && gs.Skip(1).Any(g => g.IsActive); pass++)
         {
-            foreach (Greenlet g in gs.Skip(1).Where(g => g.IsActive))
+            foreach (IGreenletHandle g in gs.Skip(1).Where(g => g.IsActive))
             {
                 g.Parent = gs[0];
                 try
                 {
-                    g.Throw();
+                    await g.Throw();
                 }
                 catch (Exception)
                 {

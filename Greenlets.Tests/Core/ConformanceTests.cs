@@ -5,8 +5,9 @@ namespace Greenlets.Tests;
 
 /// <summary>
 /// Random switch/throw/kill/return/raise/reparent programs, generated and run with Python's greenlet 2.0.2 by
-/// <c>Conformance/generate.py</c>; each is replayed on <see cref="Greenlet"/> and on the executable model
-/// <see cref="SwitchModel"/>, and both must produce Python's log (values, caught exceptions, trace events, states).
+/// <c>Conformance/generate.py</c>; each is replayed on <see cref="Greenlet"/>, on <see cref="AsyncGreenlet"/> and on the
+/// executable model <see cref="SwitchModel"/>, and all must produce Python's log (values, caught exceptions, trace
+/// events, states).
 /// </summary>
 public sealed class ConformanceTests
 {
@@ -38,6 +39,10 @@ public sealed class ConformanceTests
 
     [Fact]
     public void Programs_ReplayedOnGreenlet_MatchPythonGreenletLogs() => OnThread.Run(() => AssertAllMatch(ProgramRunner.Run));
+
+    [Fact]
+    public void Programs_ReplayedOnAsyncGreenlet_MatchPythonGreenletLogs() =>
+        AssertAllMatch(program => ProgramRunner.Run(program, AsyncGreenletBackend.Instance));
 
     [Fact]
     public void Programs_ReplayedOnModel_MatchPythonGreenletLogs() => AssertAllMatch(SwitchModel.Run);

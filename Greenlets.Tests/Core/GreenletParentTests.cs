@@ -21,15 +21,6 @@ public sealed class GreenletParentTests
     });
 
     [Fact]
-    public void Parent_SetToSelf_ThrowsArgumentException() => OnThread.Run(() =>
-    {
-        // P3: test_trivial_cycle
-        var g = new Greenlet(() => { });
-        var e = Assert.Throws<ArgumentException>(() => g.Parent = g);
-        Assert.Contains("cyclic parent chain", e.Message, StringComparison.Ordinal);
-    });
-
-    [Fact]
     public void Parent_DeeperCycle_ThrowsArgumentException() => OnThread.Run(() =>
     {
         // P3: test_deeper_cycle
@@ -38,15 +29,6 @@ public sealed class GreenletParentTests
         var g3 = new Greenlet(() => { }, g2);
         Assert.Throws<ArgumentException>(() => g1.Parent = g3);
         Assert.Same(Greenlet.Current, g1.Parent);
-    });
-
-    [Fact]
-    public void Parent_SetOnMain_ThrowsInvalidOperation() => OnThread.Run(() =>
-    {
-        // P4: test_trivial_cycle_main
-        Greenlet main = Greenlet.Current;
-        var e = Assert.Throws<InvalidOperationException>(() => main.Parent = main);
-        Assert.Contains("cannot set the parent of a main greenlet", e.Message, StringComparison.Ordinal);
     });
 
     [Fact]
@@ -89,36 +71,6 @@ public sealed class GreenletParentTests
             release.Set();
             other.Join();
         }
-    });
-
-    [Fact]
-    public void Parent_ChangedAfterDeath_IsKept() => OnThread.Run(() =>
-    {
-        // P9
-        var g = new Greenlet(() => { });
-        g.Switch();
-        var other = new Greenlet(() => { });
-        g.Parent = other;
-        Assert.Same(other, g.Parent);
-    });
-
-    [Fact]
-    public void Parent_ReparentedWhileSuspended_NewParentGetsTheReturn() => OnThread.Run(() =>
-    {
-        // P10
-        var g = new Greenlet(_ =>
-        {
-            Greenlet.Current.Parent!.Switch("first");
-            return "second";
-        });
-        var p1 = new Greenlet(_ =>
-        {
-            object? got = g.Switch();
-            return ("p1 got", got);
-        });
-        Assert.Equal("first", g.Switch());
-        g.Parent = p1;
-        Assert.Equal(("p1 got", (object?)"second"), p1.Switch());
     });
 
     private static T RunOnOtherThread<T>(Func<T> body)

@@ -22,38 +22,10 @@ public sealed class GreenletTests
     }
 
     [Fact]
-    public void Switch_Simple_RunsInTurns() => OnThread.Run(() =>
-    {
-        var list = new List<int>();
-        var g = new Greenlet(() =>
-        {
-            list.Add(1);
-            Greenlet.Current.Parent!.Switch();
-            list.Add(3);
-        });
-        list.Add(0);
-        g.Switch();
-        list.Add(2);
-        g.Switch();
-        list.Add(4);
-        Assert.Equal([0, 1, 2, 3, 4], list);
-    });
-
-    [Fact]
     public void Constructor_NullParent_UsesCurrent() => OnThread.Run(() =>
     {
         var g = new Greenlet(() => { }, parent: null);
         Assert.Same(Greenlet.Current, g.Parent);
-    });
-
-    [Fact]
-    public void Switch_NoRun_ThrowsInvalidOperationAndStaysPending() => OnThread.Run(() =>
-    {
-        // R3
-        var g = new NoRunGreenlet();
-        var e = Assert.Throws<InvalidOperationException>(() => g.Switch());
-        Assert.Contains("run", e.Message, StringComparison.Ordinal);
-        Assert.Equal(GreenletState.Pending, g.State);
     });
 
     [Fact]
@@ -65,40 +37,6 @@ public sealed class GreenletTests
         Assert.Contains("no body", e.Message, StringComparison.Ordinal);
         Assert.Equal(GreenletState.Pending, g.State);
         Assert.False(g.Called);
-    });
-
-    [Fact]
-    public void Throw_NoRun_ThrowsInvalidOperationNotTheException() => OnThread.Run(() =>
-    {
-        // R3
-        var g = new NoRunGreenlet();
-        Assert.Throws<InvalidOperationException>(() => g.Throw(new SomeException()));
-        Assert.False(g.IsStarted);
-    });
-
-    [Fact]
-    public void Switch_TwoChildren_InterleaveAndDie() => OnThread.Run(() =>
-    {
-        var list = new List<int>();
-        void F()
-        {
-            list.Add(1);
-            Greenlet.Current.Parent!.Switch();
-            list.AddRange([1, 1]);
-        }
-
-        var g = new Greenlet(F);
-        var h = new Greenlet(F);
-        g.Switch();
-        Assert.Single(list);
-        h.Switch();
-        Assert.Equal(2, list.Count);
-        h.Switch();
-        Assert.Equal(4, list.Count);
-        Assert.True(h.IsDead);
-        g.Switch();
-        Assert.Equal(6, list.Count);
-        Assert.True(g.IsDead);
     });
 
     [Fact]
@@ -187,27 +125,6 @@ public sealed class GreenletTests
         Assert.Equal([typeof(KeyNotFoundException)], seen);
     });
 
-    [Fact]
-    public void Switch_ChildErrorWhileSiblingSuspended_OnlyReachesParent() => OnThread.Run(() =>
-    {
-        // E1: g1 switches to g2 whose parent is main: main gets the error, g1 stays suspended.
-        Greenlet? g2 = null;
-        var g1 = new Greenlet(() => g2!.Switch());
-        g2 = new Greenlet(() => throw new DivideByZeroException());
-        Assert.Throws<DivideByZeroException>(() => g1.Switch());
-        Assert.Equal(GreenletState.Suspended, g1.State);
-        Assert.True(g2.IsDead);
-    });
-
-    [Fact]
-    public void Switch_ChildError_KeepsOriginalStackTrace() => OnThread.Run(() =>
-    {
-        // E1: rethrown in the parent with its original stack trace.
-        var g = new Greenlet(ThrowDeep);
-        var e = Assert.Throws<SomeException>(() => g.Switch());
-        Assert.Contains(nameof(ThrowDeep), e.StackTrace, StringComparison.Ordinal);
-    });
-
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static void ThrowDeep() => throw new SomeException("deep");
 
@@ -257,16 +174,6 @@ public sealed class GreenletTests
     });
 
     [Fact]
-    public void Switch_ToSelf_ReturnsValueAtOnce() => OnThread.Run(() =>
-    {
-        // S1
-        Assert.Equal(5, Greenlet.Current.Switch(5));
-        Assert.Null(Greenlet.Current.Switch());
-        var g = new Greenlet(_ => Greenlet.Current.Switch("self"));
-        Assert.Equal("self", g.Switch());
-    });
-
-    [Fact]
     public void Switch_ToDeadGreenlet_GoesToParent() => OnThread.Run(() =>
     {
         // S2, S3
@@ -275,27 +182,6 @@ public sealed class GreenletTests
         Assert.True(g.IsDead);
         Assert.Equal(7, g.Switch(7));
         Assert.Null(g.Switch());
-    });
-
-    [Fact]
-    public void Return_ToUnstartedParent_StartsItWithTheValue() => OnThread.Run(() =>
-    {
-        // D2: test_falling_off_end_switches_to_unstarted_parent_works
-        var parent = new Greenlet(x => (x, 24));
-        var child = new Greenlet(_ => 42, parent);
-        Assert.Equal(((object?)42, 24), child.Switch());
-        Assert.True(parent.IsDead);
-    });
-
-    [Fact]
-    public void Return_ToParentWithoutRun_ErrorGoesToNextParent() => OnThread.Run(() =>
-    {
-        // D3: test_parent_return_failure
-        var g1 = new NoRunGreenlet();
-        var g2 = new Greenlet(() => { }, g1);
-        Assert.Throws<InvalidOperationException>(() => g2.Switch());
-        Assert.True(g2.IsDead);
-        Assert.False(g1.IsStarted);
     });
 
     [Fact]
@@ -324,65 +210,11 @@ public sealed class GreenletTests
     });
 
     [Fact]
-    public void Return_GreenletExitEscapes_ParentGetsTheException() => OnThread.Run(() =>
-    {
-        // X1
-        var exit = new GreenletExit("bye");
-        var g = new Greenlet(() => throw exit);
-        Assert.Same(exit, g.Switch());
-        Assert.True(g.IsDead);
-    });
-
-    [Fact]
     public void Return_GreenletExitSubclassEscapes_ParentGetsIt() => OnThread.Run(() =>
     {
         // X1 with a subclass
         var g = new Greenlet(() => throw new MyExit());
         Assert.IsType<MyExit>(g.Switch());
-    });
-
-    [Fact]
-    public void State_ThroughLifecycle_FollowsGreenletRules() => OnThread.Run(() =>
-    {
-        // 1.3 states, D5
-        Greenlet? self = null;
-        GreenletState inside = default;
-        var g = new Greenlet(() =>
-        {
-            inside = self!.State;
-            Greenlet.Current.Parent!.Switch();
-        });
-        self = g;
-        Assert.Equal(GreenletState.Pending, g.State);
-        Assert.False(g.IsActive);
-        Assert.False(g.IsDead);
-        Assert.False(g.IsStarted);
-        g.Switch();
-        Assert.Equal(GreenletState.Running, inside);
-        Assert.Equal(GreenletState.Suspended, g.State);
-        Assert.True(g.IsActive);
-        Assert.True(g.IsStarted);
-        g.Switch();
-        Assert.Equal(GreenletState.Dead, g.State);
-        Assert.False(g.IsActive);
-        Assert.True(g.IsDead);
-        Assert.Same(Greenlet.Current, g.Parent);
-    });
-
-    [Fact]
-    public void Current_InMain_IsMainAndRunning() => OnThread.Run(() =>
-    {
-        Greenlet main = Greenlet.Current;
-        Assert.True(main.IsMain);
-        Assert.Null(main.Parent);
-        Assert.Equal(GreenletState.Running, main.State);
-        Assert.Equal("main", main.Name);
-        Assert.Same(main, Greenlet.Current);
-        Greenlet? inChild = null;
-        var g = new Greenlet(() => inChild = Greenlet.Current);
-        g.Switch();
-        Assert.Same(g, inChild);
-        Assert.False(g.IsMain);
     });
 
     [Fact]
