@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# HTTP/1.1 hello world: GreenServer (examples/HelloHttp) against gevent's pywsgi, each under
-# `wrk -t2 -c100 -d10s` (Debian: apt-get install -y wrk python3-gevent). Prints name<TAB>req/s lines.
+# HTTP/1.1 hello world under `wrk -t2 -c100 -d10s` (Debian: apt-get install -y wrk python3-gevent), one after the other
+# in one run: GreenServer on the thread hub and on the async hub (examples/HelloHttp --serve / --serve-async, one hub
+# and HUBS=2 hubs), gevent's pywsgi, and a Kestrel minimal API (Greenlets.Bench/KestrelHello), the .NET peer.
+# Prints name<TAB>req/s lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${DURATION:-10s}"
 dotnet build -c Release examples/HelloHttp >/dev/null
+dotnet build -c Release Greenlets.Bench/KestrelHello >/dev/null
+hello=examples/HelloHttp/bin/Release/net10.0/HelloHttp.dll
 
 bench() {
   local name="$1" port="$2"; shift 2
@@ -21,5 +25,9 @@ bench() {
   printf '%s\t%s\treq/s\n' "$name" "$rps"
 }
 
-bench http_hello_greenserver 18081 dotnet examples/HelloHttp/bin/Release/net10.0/HelloHttp.dll --serve 18081
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs" >&2
+bench http_hello_greenserver 18081 dotnet "$hello" --serve 18081
+bench http_hello_asynchub 18084 dotnet "$hello" --serve-async 18084
+bench http_hello_asynchub_2hubs 18085 dotnet "$hello" --serve-async 18085 --hubs 2
 bench http_hello_gevent_pywsgi 18082 /usr/bin/python3 Greenlets.Bench/compare-py/gevent_pywsgi.py 18082
+bench http_hello_kestrel 18083 dotnet Greenlets.Bench/KestrelHello/bin/Release/net10.0/KestrelHello.dll 18083
