@@ -2,6 +2,7 @@
 // cooperatively through GreenStream. The benchmark twin of gevent's pywsgi hello world (Greenlets.Bench/http-compare.sh).
 //
 //   dotnet run -c Release --project examples/HelloHttp -- --serve [port] [seconds]   serve (default: until Ctrl+C)
+//   ... -- --serve [port] [seconds] --hubs N                                          the same on N hubs (N threads, one port)
 //   dotnet run -c Release --project examples/HelloHttp                               self-test: serve, 50 requests, stop
 using System.Globalization;
 using System.Net;
@@ -10,8 +11,47 @@ using System.Text;
 using Greenlets;
 
 byte[] response = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nHello World\n");
+int hubsAt = Array.IndexOf(args, "--hubs");
+int hubs = hubsAt >= 0 ? int.Parse(args[hubsAt + 1], CultureInfo.InvariantCulture) : 1;
+args = hubsAt >= 0 ? [.. args[..hubsAt], .. args[(hubsAt + 2)..]] : args;
 bool serve = args.Length > 0 && args[0] == "--serve";
 int port = serve && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+
+if (hubs > 1)
+{
+    // One server per hub, each hub on its own thread, all on one port (Linux: SO_REUSEPORT, the kernel spreads the
+    // connections); the handler is the same code, run by whichever hub took the connection.
+    using var multi = new MultiHubServer(new IPEndPoint(IPAddress.Loopback, port), hubs, Handle);
+    multi.Start();
+    Console.WriteLine($"http://{multi.LocalEndPoint}/ on {multi.HubCount} hubs (shared port: {multi.IsPortShared})");
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        multi.Stop();
+    };
+    if (serve && args.Length > 2)
+    {
+        _ = Task.Delay(TimeSpan.FromSeconds(int.Parse(args[2], CultureInfo.InvariantCulture))).ContinueWith(_ => multi.Stop(), TaskScheduler.Default);
+    }
+
+    if (serve)
+    {
+        multi.ServeForever();
+        return;
+    }
+
+    // Self-test: plain .NET code on this thread (no hub here) talks to the hubs.
+    using var client = new HttpClient { BaseAddress = new Uri($"http://{multi.LocalEndPoint}/") };
+    int answered = 0;
+    for (int i = 0; i < 20; i++)
+    {
+        answered += client.GetStringAsync("/").GetAwaiter().GetResult() == "Hello World\n" ? 1 : 0;
+    }
+
+    Console.WriteLine($"{answered} of 20 requests answered \"Hello World\" by {multi.HubCount} hubs");
+    multi.Stop();
+    return;
+}
 
 using var server = new GreenServer(new IPEndPoint(IPAddress.Loopback, port), Handle);
 server.Start();

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Greenlets.Internal;
 
 namespace Greenlets;
@@ -48,7 +50,7 @@ public sealed partial class GreenServer
             {
                 // Never started: no greenlet of the server exists, only the listener to close, from any thread.
                 _state = ServerState.Stopped;
-                _listener.Dispose();
+                _listener?.Dispose();
             }
         }
 
@@ -83,7 +85,7 @@ public sealed partial class GreenServer
         if (!hub.TryPost(() => BeginStop(span, caller: null)))
         {
             // The hub's HubThread has finished: none of the server's greenlets runs again; only the listener is left.
-            _listener.Dispose();
+            _listener?.Dispose();
             return;
         }
 
@@ -106,7 +108,8 @@ public sealed partial class GreenServer
             bool infinite = HubTimeouts.IsInfinite(span);
             _killWait = infinite || span > MaxKillWait ? MaxKillWait : span;
             _stopBudget = infinite ? null : span + _killWait;
-            _listener.Dispose();
+            _listener?.Dispose();
+            CloseHandedOver();
             if (_acceptor != caller)
             {
                 _acceptor!.Kill(block: false);
@@ -121,6 +124,15 @@ public sealed partial class GreenServer
         if (_state == ServerState.Stopping && _handlers.Count == 0)
         {
             Finish();
+        }
+    }
+
+    /// <summary>Closes the connections handed over that no handler took yet.</summary>
+    private void CloseHandedOver()
+    {
+        while (_handedOver is not null && _handedOver.TryGet(out (Socket Client, EndPoint Remote) waiting))
+        {
+            waiting.Client.Dispose();
         }
     }
 

@@ -31,7 +31,8 @@ public sealed partial class GreenServer : IDisposable
     private const int DefaultBacklog = 128;
 
     private readonly Lock _sync = new();
-    private readonly Socket _listener;
+    private readonly Socket? _listener;
+    private readonly GreenQueue<(Socket Client, EndPoint Remote)>? _handedOver;
     private readonly Action<Socket, EndPoint> _handler;
     private readonly GreenPool? _pool;
     private readonly GreenGroup _handlers;
@@ -60,6 +61,14 @@ public sealed partial class GreenServer : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="backlog"/> is zero or negative.</exception>
     /// <exception cref="SocketException">The end point cannot be bound.</exception>
     public GreenServer(IPEndPoint endPoint, Action<Socket, EndPoint> handler, GreenPool? pool, int backlog)
+        : this(endPoint, handler, pool, backlog, ListenMode.Exclusive)
+    {
+    }
+
+    /// <summary>Creates a server that listens as <paramref name="mode"/> says.</summary>
+    /// <remarks><see cref="ListenMode.HandedOver"/> binds nothing: <paramref name="endPoint"/> is the listening server's,
+    /// and connections arrive through <see cref="TryHandOver"/>.</remarks>
+    internal GreenServer(IPEndPoint endPoint, Action<Socket, EndPoint> handler, GreenPool? pool, int backlog, ListenMode mode)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(handler);
@@ -68,10 +77,23 @@ public sealed partial class GreenServer : IDisposable
         _pool = pool;
         _handlers = pool ?? new GreenGroup();
         _onHandlerFinished = OnHandlerFinished;
+        Backlog = backlog;
+        if (mode == ListenMode.HandedOver)
+        {
+            _handedOver = new GreenQueue<(Socket Client, EndPoint Remote)>();
+            LocalEndPoint = endPoint;
+            return;
+        }
+
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (mode == ListenMode.SharedPort)
+            {
+                SharedPort.Enable(_listener);
+            }
+
             _listener.Bind(endPoint);
             _listener.Listen(backlog);
         }
@@ -81,8 +103,21 @@ public sealed partial class GreenServer : IDisposable
             throw;
         }
 
-        Backlog = backlog;
         LocalEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+    }
+
+    /// <summary>How a server gets its connections.</summary>
+    internal enum ListenMode
+    {
+        /// <summary>Its own listener, which no other socket may share.</summary>
+        Exclusive,
+
+        /// <summary>Its own listener on a port shared with other servers' (Linux <c>SO_REUSEPORT</c>: the kernel spreads
+        /// connections over them).</summary>
+        SharedPort,
+
+        /// <summary>No listener: another server's acceptor hands connections over (<see cref="TryHandOver"/>).</summary>
+        HandedOver,
     }
 
     private enum ServerState
@@ -103,6 +138,10 @@ public sealed partial class GreenServer : IDisposable
 
     /// <summary>Gets whether <see cref="Start"/> was called and <see cref="Stop"/> not yet.</summary>
     public bool IsStarted => _state == ServerState.Started;
+
+    /// <summary>Gets or sets where the acceptor sends each accepted connection instead of serving it here: true when
+    /// the callee took the socket (another hub's server, see <see cref="MultiHubServer"/>).</summary>
+    internal Func<Socket, EndPoint, bool>? Dispatch { get; set; }
 
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenServer {LocalEndPoint} started={IsStarted} handlers={_handlers.Count}";
@@ -157,7 +196,14 @@ public sealed partial class GreenServer : IDisposable
             Socket client;
             try
             {
-                client = Hub.Wait(_listener.AcceptAsync(AcceptToken()));
+                if (_handedOver is not null)
+                {
+                    (client, EndPoint handedRemote) = _handedOver.Get();
+                    Serve(client, handedRemote);
+                    continue;
+                }
+
+                client = Hub.Wait(_listener!.AcceptAsync(AcceptToken()));
             }
             catch (OperationCanceledException)
             {
@@ -189,8 +235,35 @@ public sealed partial class GreenServer : IDisposable
                 continue;
             }
 
-            Serve(client, remote);
+            if (Dispatch?.Invoke(client, remote) != true)
+            {
+                Serve(client, remote);
+            }
         }
+    }
+
+    /// <summary>From any thread: hands an accepted connection to this server (one made with
+    /// <see cref="ListenMode.HandedOver"/>), which serves it in its own hub; false (the caller keeps the socket) when the
+    /// server is not serving.</summary>
+    internal bool TryHandOver(Socket client, EndPoint remote)
+    {
+        Hub? hub = _hub;
+        if (_handedOver is null || hub is null || _state != ServerState.Started)
+        {
+            return false;
+        }
+
+        return hub.TryPost(() =>
+        {
+            if (_state == ServerState.Started)
+            {
+                _handedOver.TryPut((client, remote));
+            }
+            else
+            {
+                client.Dispose();
+            }
+        });
     }
 
     /// <summary>Spawns the handler of one connection into the group.</summary>
