@@ -14,6 +14,14 @@ public sealed partial class Hub
     private int _pendingTasks;
     private Greenlet? _dispatching;
 
+    // How many ready entries may still run (in the hub or relayed, see TryRelay) before the loop checks the switch
+    // interval; shared so that greenlets passing the baton among themselves cannot starve the timers.
+    private int _budget;
+
+    // True while the hub waits in Dispatch for the greenlet it resumed (or started): the only point where a waiting
+    // greenlet may hand the baton straight to the next ready one in the hub's place (TryRelay).
+    private bool _relayable;
+
     internal int ReadyCount => _ready.Count;
 
     /// <summary>Runs the loop, in gevent's order: every ready callback (FIFO, including those scheduled meanwhile),
@@ -99,6 +107,7 @@ public sealed partial class Hub
                     if (waiter.IsResumable)
                     {
                         _dispatching = waiter.Greenlet;
+                        _relayable = true;
                         waiter.Greenlet.Switch(waiter);
                     }
 
@@ -106,6 +115,7 @@ public sealed partial class Hub
                 case HubReadyItem.Kind.Start:
                     var task = (GreenTask)item.Target;
                     _dispatching = task;
+                    _relayable = true;
                     task.StartNow();
                     break;
                 default:
@@ -128,8 +138,45 @@ public sealed partial class Hub
         finally
         {
             _dispatching = null;
+            _relayable = false;
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// From a greenlet about to park: when the hub would do nothing but resume the next ready waiter, resumes it
+    /// directly, in the hub's place, and gives what the parking greenlet is resumed with later; false when the hub
+    /// must run (the caller switches to it).
+    /// </summary>
+    /// <remarks>
+    /// <para>Exactly what the hub would do next: the head of the FIFO queue, a woken waiter, taken while the hub waits
+    /// in <see cref="Dispatch"/> (not inside a callback, whose notifier loop must go on first), within the budget that
+    /// makes the loop look at its timers, with no tracer (which would see the hub's two switches) and no posts from
+    /// other threads pending. The order of every greenlet, and every value, is the hub's own; only the baton skips the
+    /// hub's thread: one thread handoff per wait instead of two, and two greenlets taking turns become a hot pair.</para>
+    /// <para>The hub is still suspended in <see cref="Dispatch"/>: a failure escaping the relayed greenlet reaches it
+    /// there, reported as that greenlet's (<see cref="_dispatching"/>).</para>
+    /// </remarks>
+    private bool TryRelay(out object? resumedWith)
+    {
+        resumedWith = null;
+        if (!_relayable || _budget <= 1 || !_external.IsEmpty || Greenlet.GetTrace() is not null
+            || !_ready.TryPeek(out HubReadyItem item) || item.What != HubReadyItem.Kind.Resume)
+        {
+            return false;
+        }
+
+        var next = (HubWaiter)item.Target;
+        if (!next.IsResumable)
+        {
+            return false;
+        }
+
+        _ready.Dequeue();
+        _budget--;
+        _dispatching = next.Greenlet;
+        resumedWith = next.Greenlet.Switch(next);
         return true;
     }
 
@@ -157,7 +204,7 @@ public sealed partial class Hub
     private bool RunCallbacks()
     {
         long start = _time.GetTimestamp();
-        int count = CallbackCheckCount;
+        _budget = CallbackCheckCount;
         while (_ready.TryDequeue(out HubReadyItem item))
         {
             if (!Dispatch(item))
@@ -165,9 +212,9 @@ public sealed partial class Hub
                 return false;
             }
 
-            if (--count == 0 && _ready.Count > 0)
+            if (--_budget <= 0 && _ready.Count > 0)
             {
-                count = CallbackCheckCount;
+                _budget = CallbackCheckCount;
                 if (_time.GetTimestamp() - start >= _switchInterval)
                 {
                     break;

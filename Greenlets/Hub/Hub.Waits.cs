@@ -57,7 +57,11 @@ public sealed partial class Hub : IWaitHub
 
         try
         {
-            object? value = Switch();
+            if (!TryRelay(out object? value))
+            {
+                value = Switch();
+            }
+
             if (!ReferenceEquals(value, waiter))
             {
                 throw new InvalidOperationException(
