@@ -158,7 +158,8 @@ public sealed partial class Hub
     {
         long start = _time.GetTimestamp();
         int count = CallbackCheckCount;
-        while (_ready.TryDequeue(out HubReadyItem item))
+        HubReadyItem item;
+        while (_chooser is null ? _ready.TryDequeue(out item) : TryTakeChosen(out item))
         {
             if (!Dispatch(item))
             {
