@@ -1,3 +1,4 @@
+using System.Reflection;
 using Greenlets.Internal;
 
 namespace Greenlets.Tests;
@@ -5,6 +6,9 @@ namespace Greenlets.Tests;
 /// <summary>The schedule text: compact, and read back exactly.</summary>
 public sealed class HubScheduleTextTests
 {
+    private static string Display(object value) =>
+        (string)value.GetType().GetProperty("DebuggerDisplay", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(value)!;
+
     [Theory]
     [InlineData(new int[0], "")]
     [InlineData(new[] { 0, 1, 2 }, "012")]
@@ -38,6 +42,44 @@ public sealed class HubScheduleTextTests
         int first = chooser.Choose(HubChoiceKind.Ready, keys);
 
         Assert.All(Enumerable.Range(0, 20), _ => Assert.Equal(first, chooser.Choose(HubChoiceKind.Ready, keys)));
+    }
+
+    [Fact]
+    public void Chooser_PctSpinnerAboveItsSetter_LetsTheSetterRunPastTheHorizon()
+    {
+        // Three spin loops on Sleep(0) wait for a fourth greenlet. With seed 6 the setter has the lowest priority and
+        // PCT's two change points drop only two spinners: the run spun forever until change points came every horizon.
+        HubTestRun run = OnThread.Run(() => HubTest.Run(
+            () =>
+            {
+                bool set = false;
+                GreenTask[] spinners = [.. Enumerable.Range(0, 3).Select(_ => Hub.Spawn(() =>
+                {
+                    while (!set)
+                    {
+                        Hub.Sleep(TimeSpan.Zero);
+                    }
+                }))];
+                GreenTask setter = Hub.Spawn(() => set = true);
+                Hub.JoinAll([.. spinners, setter]);
+            },
+            new HubTestOptions { Schedule = HubSchedule.Pct, Seed = 6 }));
+
+        Assert.NotEmpty(run.Schedule);
+    }
+
+    [Fact]
+    public void DebuggerDisplay_TestingTypes_Evaluate()
+    {
+        HubTestRun run = OnThread.Run(() => HubTest.Run(() => { }));
+        HubExploreResult explored = OnThread.Run(() => HubTest.Explore(() => { }, new HubExploreOptions { Exhaustive = true }));
+
+        Assert.Equal("HubTestOptions Fifo seed=0 virtual=True", Display(new HubTestOptions()));
+        Assert.Equal("HubTestOptions replay=\"01\" virtual=True", Display(new HubTestOptions { Replay = "01" }));
+        Assert.Equal("HubExploreOptions max=1000 exhaustive=False seed=0", Display(new HubExploreOptions()));
+        Assert.Equal("HubTestRun \"\" seed=0 elapsed=00:00:00 events=2", Display(run));
+        Assert.Equal("HubExploreResult runs=1 exhausted=True failed=False", Display(explored));
+        Assert.Equal("HubScheduleException \"\": ", Display(new HubScheduleException()));
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal sealed class HubScheduleChooser : IHubChooser
     private readonly List<int> _counts = [];
     private readonly Dictionary<object, long> _priorities = new(ReferenceEqualityComparer.Instance);
     private readonly int[] _changePoints = new int[ChangePoints];
+    private readonly int _horizon;
     private HubScheduleRandom _random;
     private long _lowered;
     private bool _stopped;
@@ -27,9 +28,10 @@ internal sealed class HubScheduleChooser : IHubChooser
         _strategy = replay is null ? strategy : HubSchedule.Fifo;
         _replay = replay;
         _random = new HubScheduleRandom((ulong)(uint)seed);
+        _horizon = Math.Max(1, horizon);
         for (int i = 0; i < ChangePoints; i++)
         {
-            _changePoints[i] = _random.Below(Math.Max(1, horizon));
+            _changePoints[i] = _random.Below(_horizon);
         }
     }
 
@@ -87,10 +89,12 @@ internal sealed class HubScheduleChooser : IHubChooser
     }
 
     /// <summary>The highest priority wins; at a change point the would-be winner drops below every other and the next wins.</summary>
+    /// <remarks>Past the horizon a change point comes every horizon steps: a greenlet that spins on <c>Sleep(0)</c>
+    /// waiting for a lower one would otherwise keep the highest priority, and the run, forever.</remarks>
     private int ChoosePct(int step, ReadOnlySpan<object> candidates)
     {
         int best = Highest(candidates);
-        if (Array.IndexOf(_changePoints, step) >= 0)
+        if (Array.IndexOf(_changePoints, step) >= 0 || (step >= _horizon && step % _horizon == 0))
         {
             _priorities[candidates[best]] = -++_lowered;
             best = Highest(candidates);
