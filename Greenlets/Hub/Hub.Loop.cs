@@ -159,7 +159,7 @@ public sealed partial class Hub
         long start = _time.GetTimestamp();
         int count = CallbackCheckCount;
         HubReadyItem item;
-        while (_chooser is null ? _ready.TryDequeue(out item) : TryTakeChosen(out item))
+        while (_choices is null ? _ready.TryDequeue(out item) : TryTakeChosen(out item))
         {
             if (!Dispatch(item))
             {

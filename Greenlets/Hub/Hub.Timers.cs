@@ -97,7 +97,7 @@ public sealed partial class Hub
             _timers.Dequeue();
             if (!timer.IsDone)
             {
-                if (_chooser is not null)
+                if (_choices is not null)
                 {
                     timer = ChooseDueTimer(timer, priority, now);
                 }
