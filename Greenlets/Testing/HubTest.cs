@@ -108,7 +108,7 @@ public static partial class HubTest
         long realStart = Stopwatch.GetTimestamp();
         HubVirtualClock? clock = virtualTime ? new HubVirtualClock() : null;
         Hub hub = Hub.CreateForThisTree(clock ?? TimeProvider.System);
-        clock?.Attach(hub);
+        clock?.Attach(() => hub.WaitsOnRealWork);
         Exception? unobserved = null;
         bool recording = true;
         hub.UnhandledException += (_, e) =>

@@ -14,7 +14,7 @@ internal sealed class HubVirtualClock : TimeProvider
     private static readonly DateTimeOffset Start = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private long _now;
-    private Hub? _hub;
+    private Func<bool>? _waitsOnRealWork;
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
@@ -25,8 +25,9 @@ internal sealed class HubVirtualClock : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => Start + Elapsed;
 
-    /// <summary>Binds the clock to the hub whose idling it serves.</summary>
-    public void Attach(Hub hub) => _hub = hub;
+    /// <summary>Binds the clock to the hub whose idling it serves, through the one thing it asks: whether something
+    /// outside the tree may still wake that hub (any hub kind can answer it, so an async hub can use this clock too).</summary>
+    public void Attach(Func<bool> waitsOnRealWork) => _waitsOnRealWork = waitsOnRealWork;
 
     /// <summary>Arms the one-shot timer of an idle hub (periods are not supported: the hub arms none).</summary>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -38,7 +39,7 @@ internal sealed class HubVirtualClock : TimeProvider
         }
 
         long due = GetTimestamp() + Math.Max(0, dueTime.Ticks);
-        if (_hub is { WaitsOnRealWork: false })
+        if (_waitsOnRealWork is { } waits && !waits())
         {
             AdvanceTo(due);
             callback(state);
