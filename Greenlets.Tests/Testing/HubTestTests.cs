@@ -327,6 +327,64 @@ public sealed class HubTestTests
         }
     });
 
+    [Fact]
+    public void Explore_KillsTimeoutsAndPools_NoScheduleBreaksThem() => OnThread.Run(() =>
+    {
+        // Kills landing mid-wait, timeouts racing wakes and a pool's slot hand-over, under a few hundred schedules.
+        HubExploreResult result = HubTest.Explore(KillsBody, new HubExploreOptions { MaxSchedules = 300, Seed = 13 });
+
+        Assert.Null(result.Failure);
+    });
+
+    private static void KillsBody()
+    {
+        var never = new GreenEvent();
+        var soon = new GreenEvent();
+        var finallies = 0;
+        GreenTask waiter = Hub.Spawn(() =>
+        {
+            try
+            {
+                never.Wait();
+            }
+            finally
+            {
+                finallies++;
+            }
+        });
+        GreenTask timed = Hub.Spawn(() =>
+        {
+            using var timeout = new GreenTimeout(TimeSpan.FromSeconds(1));
+            try
+            {
+                soon.Wait();
+            }
+            catch (GreenTimeoutException e) when (e.Timeout == timeout)
+            {
+                Assert.Fail("the event was set before the timeout");
+            }
+        });
+        GreenTask setter = Hub.Spawn(() =>
+        {
+            Hub.Sleep(TimeSpan.Zero);
+            soon.Set();
+        });
+        var pool = new GreenPool(2);
+        int running = 0;
+        GreenTask[] pooled = [.. Enumerable.Range(0, 5).Select(_ => pool.Spawn(() =>
+        {
+            Assert.True(++running <= 2);
+            Hub.Sleep(TimeSpan.FromMilliseconds(5));
+            running--;
+        }))];
+        Hub.Sleep(TimeSpan.Zero);
+        Hub.KillAll([waiter]);
+        Assert.True(waiter.IsReady);
+        Assert.Equal(1, finallies);
+        Assert.True(pool.Join(TimeSpan.FromSeconds(10)));
+        Assert.True(Hub.JoinAll([timed, setter, .. pooled], throwOnError: true));
+    }
+
     private static void FailAfterAYield()
     {
         Hub.JoinAll([Hub.Spawn(() => Hub.Sleep(TimeSpan.Zero)), Hub.Spawn(() => Hub.Sleep(TimeSpan.Zero))]);
