@@ -72,6 +72,11 @@ public partial class Greenlet
         {
             Context = ExecutionContext.Capture(),
         };
+        if (cur.Tree is { LocalNames: >= 0 } tree)
+        {
+            _name = $"greenlet-{++tree.LocalNames}";
+        }
+
         GreenletMetrics.Created();
     }
 

@@ -24,6 +24,11 @@ internal sealed class TreeState
     /// <summary>Gets or sets the main greenlet (set once, right after construction).</summary>
     public Greenlet Main { get; set; } = null!;
 
+    /// <summary>Gets or sets how many greenlets got a default name numbered in this tree, or -1 (the default) when default
+    /// names come from the process-wide counter.</summary>
+    /// <remarks>The test scheduler numbers names per run, in creation order, so that identical runs record identical events.</remarks>
+    public int LocalNames { get; set; } = -1;
+
     /// <summary>Gets or sets the tracer of this tree.</summary>
     public GreenletTracer? Tracer { get; set; }
 

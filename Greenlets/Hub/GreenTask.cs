@@ -300,10 +300,13 @@ public partial class GreenTask : Greenlet
         }
     }
 
+    /// <summary>Gets whether <see cref="StartNow"/> would start the task: scheduled and not killed first.</summary>
+    internal bool CanStartNow => !_ready && Core.State == GreenletState.Pending;
+
     /// <summary>Starts the task from the hub unless it was killed first.</summary>
     internal void StartNow()
     {
-        if (_ready || Core.State != GreenletState.Pending)
+        if (!CanStartNow)
         {
             return;
         }

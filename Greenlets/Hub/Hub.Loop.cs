@@ -152,7 +152,7 @@ public sealed partial class Hub
     /// <remarks>
     /// <para>Exactly what the hub would do next: the head of the FIFO queue, a woken waiter, taken while the hub waits
     /// in <see cref="Dispatch"/> (not inside a callback, whose notifier loop must go on first), within the budget that
-    /// makes the loop look at its timers, with no tracer (which would see the hub's two switches) and no posts from
+    /// makes the loop look at its timers, with no tracer (which would see the hub's two switches), no schedule chooser (a deterministic test decides who runs), and no posts from
     /// other threads pending. The order of every greenlet, and every value, is the hub's own; only the baton skips the
     /// hub's thread: one thread handoff per wait instead of two, and two greenlets taking turns become a hot pair.</para>
     /// <para>The hub is still suspended in <see cref="Dispatch"/>: a failure escaping the relayed greenlet reaches it
@@ -161,7 +161,7 @@ public sealed partial class Hub
     private bool TryRelay(out object? resumedWith)
     {
         resumedWith = null;
-        if (!_relayable || _budget <= 1 || !_external.IsEmpty || Greenlet.GetTrace() is not null
+        if (!_relayable || _choices is not null || _budget <= 1 || !_external.IsEmpty || Greenlet.GetTrace() is not null
             || !_ready.TryPeek(out HubReadyItem item) || item.What != HubReadyItem.Kind.Resume)
         {
             return false;
@@ -205,7 +205,8 @@ public sealed partial class Hub
     {
         long start = _time.GetTimestamp();
         _budget = CallbackCheckCount;
-        while (_ready.TryDequeue(out HubReadyItem item))
+        HubReadyItem item;
+        while (_choices is null ? _ready.TryDequeue(out item) : TryTakeChosen(out item))
         {
             if (!Dispatch(item))
             {

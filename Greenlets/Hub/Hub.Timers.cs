@@ -92,11 +92,16 @@ public sealed partial class Hub
         }
 
         long now = _time.GetTimestamp();
-        while (_timers.TryPeek(out HubTimer? timer, out _) && (timer.IsDone || timer.Due <= now))
+        while (_timers.TryPeek(out HubTimer? timer, out (long, long) priority) && (timer.IsDone || timer.Due <= now))
         {
             _timers.Dequeue();
             if (!timer.IsDone)
             {
+                if (_choices is not null)
+                {
+                    timer = ChooseDueTimer(timer, priority, now);
+                }
+
                 CancelTimer(timer);
                 if (!Dispatch(HubReadyItem.Call(timer.Callback)))
                 {

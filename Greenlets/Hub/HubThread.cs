@@ -94,7 +94,9 @@ public sealed class HubThread : IAsyncDisposable, IDisposable
         _stopped.Task.GetAwaiter().GetResult();
     }
 
-    private static void KillRemaining(Hub hub)
+    /// <summary>Kills every unfinished task of <paramref name="hub"/>, round after round, until none is left; called from
+    /// the hub's main greenlet when a hub is shut down (here and by the test scheduler).</summary>
+    internal static void KillRemaining(Hub hub)
     {
         while (true)
         {

@@ -1,0 +1,21 @@
+namespace Greenlets.Internal;
+
+/// <summary>Picks what a hub runs next at each of its choice points: the one seam through which a test scheduler
+/// (HubTest in Testing/) reorders a hub. A hub without one keeps gevent's FIFO order at no cost.</summary>
+/// <remarks>
+/// <para>A choice point is a moment when more than one thing could run next: several greenlets ready (a ready item
+/// that resumes a woken wait or starts a task), or several timers due at the same instant. Hub callbacks (links,
+/// notifications, posts) are not candidates: they keep their FIFO place, because they are the hub's own bookkeeping
+/// and choosing among them would only multiply schedules that run the same greenlet code.</para>
+/// <para>The seam is independent of the greenlet kind: an async hub hands its own candidates' keys to the same
+/// chooser, so one scheduler (and one virtual clock) drives both hubs.</para>
+/// </remarks>
+internal interface IHubChooser
+{
+    /// <summary>Returns the index of the candidate that runs next; index 0 is the one FIFO order would run.</summary>
+    /// <param name="kind">Whether the candidates are ready greenlets or due timers.</param>
+    /// <param name="candidates">At least two candidates in FIFO order, each named by a stable key: the greenlet that
+    /// would run (the same object every time that greenlet is a candidate), else the callback.</param>
+    /// <returns>An index in <paramref name="candidates"/>.</returns>
+    int Choose(HubChoiceKind kind, ReadOnlySpan<object> candidates);
+}
