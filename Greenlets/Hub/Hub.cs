@@ -107,19 +107,22 @@ public sealed partial class Hub : Greenlet
     /// keeps nothing alive: in the main greenlet with nothing else left, it gets <see cref="HubLoopExitException"/>.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative and not infinite.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
-    public static void Sleep(TimeSpan delay)
+    public static void Sleep(TimeSpan delay) => SleepCore(delay, default);
+
+    private static void SleepCore(TimeSpan delay, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(delay, nameof(delay));
+        cancellationToken.ThrowIfCancellationRequested();
         HubWaiter waiter = HubWaiter.Begin("Hub.Sleep");
         if (delay == TimeSpan.Zero)
         {
             // A yield: woken before it parks, so it resumes behind every greenlet ready now.
             waiter.Wake(null);
-            waiter.Park(listed: false);
+            waiter.Park(listed: false, cancellationToken: cancellationToken);
             return;
         }
 
-        waiter.Park(delay);
+        waiter.Park(delay, cancellationToken: cancellationToken);
     }
 
     /// <summary>Waits cooperatively for <paramref name="millisecondsDelay"/> milliseconds.</summary>

@@ -115,7 +115,7 @@ public class GreenGroup : IEnumerable<GreenTask>
         HubTimeouts.Check(timeout, nameof(timeout));
         Binding.Enter("GreenGroup.Join");
         GreenTask[] members = throwOnError ? [.. _tasks] : [];
-        bool empty = _empty.Wait(timeout, "GreenGroup.Join");
+        bool empty = _empty.Wait(timeout, "GreenGroup.Join", default);
         foreach (GreenTask task in members)
         {
             if (task.Exception is { } error)
