@@ -12,11 +12,11 @@ public sealed partial class GreenQueue<T>
     /// <exception cref="InvalidOperationException">Called from the hub itself while the queue is full.</exception>
     public void Put(T item, CancellationToken cancellationToken) => PutCore(item, null, cancellationToken);
 
-    /// <summary>Puts an item; the timeout throws <see cref="GreenQueueFullException"/>, the token <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>Puts an item; the timeout throws <see cref="GreenTimeoutException"/>, the token <see cref="OperationCanceledException"/>.</summary>
     /// <param name="item">The item.</param>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; the item is not put.</param>
-    /// <exception cref="GreenQueueFullException">The timeout passed while the queue stayed full.</exception>
+    /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed full.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
     /// <exception cref="GreenQueueCompletedException"><see cref="Complete"/> was called.</exception>
@@ -33,11 +33,11 @@ public sealed partial class GreenQueue<T>
     /// <exception cref="InvalidOperationException">Called from the hub itself while the queue is empty.</exception>
     public T Get(CancellationToken cancellationToken) => GetCore(null, cancellationToken);
 
-    /// <summary>Takes the first item; the timeout throws <see cref="GreenQueueEmptyException"/>, the token <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>Takes the first item; the timeout throws <see cref="GreenTimeoutException"/>, the token <see cref="OperationCanceledException"/>.</summary>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; nothing is taken.</param>
     /// <returns>The item.</returns>
-    /// <exception cref="GreenQueueEmptyException">The timeout passed while the queue stayed empty.</exception>
+    /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
     /// <exception cref="GreenQueueCompletedException">The queue is completed and drained.</exception>

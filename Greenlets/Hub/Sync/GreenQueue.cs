@@ -62,8 +62,8 @@ public sealed partial class GreenQueue<T>
     /// <param name="item">The item.</param>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <remarks>On an unbounded queue, callable from any thread: posted into the owning hub, which wakes at once.</remarks>
-    /// <exception cref="GreenQueueFullException">The timeout passed while the queue stayed full (a
-    /// <see cref="GreenTimeoutException"/>, as before it had a type of its own).</exception>
+    /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed full (exactly this type, as
+    /// before completion existed; <see cref="TryPut(T, TimeSpan)"/> reports it as false instead).</exception>
     /// <exception cref="GreenQueueCompletedException"><see cref="Complete"/> was called.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">The queue is bounded and belongs to another thread's hub.</exception>
@@ -74,8 +74,8 @@ public sealed partial class GreenQueue<T>
     /// <summary>Takes the first item, waiting cooperatively while the queue is empty.</summary>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <returns>The item.</returns>
-    /// <exception cref="GreenQueueEmptyException">The timeout passed while the queue stayed empty (a
-    /// <see cref="GreenTimeoutException"/>, as before it had a type of its own).</exception>
+    /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed empty (exactly this type;
+    /// <see cref="TryGet(out T, TimeSpan)"/> reports it as false instead).</exception>
     /// <exception cref="GreenQueueCompletedException">The queue is completed and every item was taken.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
@@ -295,7 +295,7 @@ public sealed partial class GreenQueue<T>
         switch (PutOrFail(item, timeout, cancellationToken))
         {
             case Outcome.TimedOut:
-                throw new GreenQueueFullException(timeout == TimeSpan.Zero ? "The queue is full." : $"The queue stayed full for {timeout}.");
+                throw new GreenTimeoutException(timeout == TimeSpan.Zero ? "The queue is full." : $"The queue stayed full for {timeout}.");
             case Outcome.Completed:
                 throw new GreenQueueCompletedException("GreenQueue.Put: the queue is completed.");
         }
@@ -303,7 +303,7 @@ public sealed partial class GreenQueue<T>
 
     private T GetCore(TimeSpan? timeout, CancellationToken cancellationToken) => GetOrFail(out T item, timeout, cancellationToken) switch
     {
-        Outcome.TimedOut => throw new GreenQueueEmptyException(timeout == TimeSpan.Zero ? "The queue is empty." : $"The queue stayed empty for {timeout}."),
+        Outcome.TimedOut => throw new GreenTimeoutException(timeout == TimeSpan.Zero ? "The queue is empty." : $"The queue stayed empty for {timeout}."),
         Outcome.Completed => throw new GreenQueueCompletedException("GreenQueue.Get: the queue is completed and drained."),
         _ => item,
     };
