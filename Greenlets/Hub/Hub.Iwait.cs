@@ -81,6 +81,9 @@ public sealed partial class Hub
                 case GreenTask task:
                     task.Hub.CheckOwnTree("Hub.Iwait");
                     break;
+                case IGreenWaitable waitable:
+                    waitable.Bind("Hub.Iwait");
+                    break;
             }
         }
 

@@ -6,4 +6,8 @@ internal interface IGreenWaitable
 {
     /// <summary>Waits cooperatively until ready; true when it is.</summary>
     bool Wait(TimeSpan? timeout);
+
+    /// <summary>Binds to the caller's hub, or throws <see cref="GreenletError"/> naming <paramref name="member"/> when
+    /// the primitive belongs to another thread's hub: checked before anything waits.</summary>
+    void Bind(string member);
 }

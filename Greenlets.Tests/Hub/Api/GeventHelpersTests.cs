@@ -280,4 +280,30 @@ public class GeventHelpersTests
             Assert.Throws<GreenTimeoutException>(() => Hub.WithTimeout(TimeSpan.FromSeconds(30), () => new GreenQueue<int>().Get(TimeSpan.FromMilliseconds(1)), -1));
         });
     }
+
+    [Fact]
+    public void Iwait_EventOfAnotherThread_ThrowsGreenletErrorAtFirstStep()
+    {
+        var flag = new GreenEvent();
+        OnThread.Run(() => flag.Wait(TimeSpan.Zero));
+        OnThread.Run(() =>
+        {
+            IEnumerable<GreenEvent> waiting = Hub.Iwait([flag]);
+            Assert.Throws<GreenletError>(() => waiting.First());
+        });
+    }
+
+    [Fact]
+    public void Imap_GroupOfAnotherThread_ThrowsGreenletErrorAndSpawnsNothing()
+    {
+        var group = new GreenGroup();
+        OnThread.Run(() => group.Join());
+        OnThread.Run(() =>
+        {
+            bool ran = false;
+            Assert.Throws<GreenletError>(() => group.Map([1], x => ran = true));
+            Hub.Sleep(0);
+            Assert.False(ran);
+        });
+    }
 }

@@ -178,4 +178,22 @@ public class ScopeTests
             Assert.Equal(1, semaphore.CurrentCount);
         });
     }
+
+    [Fact]
+    public void SemaphoreReleaser_BoundedDisposedFromAnotherThread_ThrowsAndOwnerCanStillRelease()
+    {
+        OnThread.Run(() =>
+        {
+            var semaphore = new GreenSemaphore(1, maxCount: 1);
+            GreenSemaphore.Releaser scope = semaphore.Enter();
+            Exception? error = null;
+            var other = new Thread(() => error = Record.Exception(scope.Dispose));
+            other.Start();
+            Assert.True(other.Join(TestTimeouts.Unexpected));
+            Assert.IsType<GreenletError>(error);
+            Assert.Equal(0, semaphore.CurrentCount);
+            scope.Dispose();
+            Assert.Equal(1, semaphore.CurrentCount);
+        });
+    }
 }

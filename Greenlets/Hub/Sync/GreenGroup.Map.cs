@@ -63,6 +63,9 @@ public partial class GreenGroup
     {
         Binding.Enter("GreenGroup.Imap");
 
+        // Before the feeder exists: from the hub itself the first wait would fail with the feeder already spawned.
+        Hub.Current.CheckCanBlock();
+
         // Finished tasks in the order they finished; a null task is the feeder's end (all spawned, or it failed).
         var finished = new GreenQueue<(int Index, GreenTask<TResult>? Task)>();
         var running = new Dictionary<GreenTask, int>();

@@ -53,6 +53,12 @@ public sealed partial class GreenSemaphore
 
     private void Exit(HeldScope scope, int version)
     {
+        if (_maxCount is not null)
+        {
+            // A bounded release must run in the owning tree: checked before the hold ends, so the owner can still end it.
+            _binding.Enter("GreenSemaphore.Release");
+        }
+
         if (!scope.TryEnd(version))
         {
             return;
