@@ -8,7 +8,8 @@ namespace Greenlets;
 /// cancelled during the wait (from any thread) ends it with <see cref="OperationCanceledException"/> carrying that
 /// token, as .NET's own waits do. A timeout keeps its own outcome (false or <see cref="GreenTimeoutException"/>), so a
 /// caller can tell the two apart. A wait with a cancellable token keeps the hub alive (its cancellation comes from
-/// outside the tree), as a wait on a pending <see cref="Task"/> does.</remarks>
+/// outside the tree), as a wait on a pending <see cref="Task"/> does: the main greenlet gets no
+/// <see cref="HubLoopExitException"/> and <see cref="WaitAll"/> waits while such a wait could still be cancelled.</remarks>
 public sealed partial class Hub
 {
     /// <summary>Waits cooperatively for <paramref name="delay"/>, or until <paramref name="cancellationToken"/> is cancelled.</summary>
