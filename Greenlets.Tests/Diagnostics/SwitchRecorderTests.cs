@@ -97,4 +97,39 @@ public sealed class SwitchRecorderTests
         var instants = events.EnumerateArray().Where(e => e.GetProperty("ph").GetString() == "i").Select(e => e.GetProperty("name").GetString()!).ToList();
         Assert.Equal(recorder.Events, instants);
     });
+
+    [Fact]
+    public void Events_AsyncGreenletTree_RecordedInTheSameFormat() => AsyncTestFlow.Run(async () =>
+    {
+        using var recorder = new SwitchRecorder();
+        AsyncGreenlet main = AsyncGreenlet.Current;
+        var gr2 = new AsyncGreenlet(async _ => await main.SwitchAsync()) { Name = "gr2" };
+        var gr1 = new AsyncGreenlet(async _ =>
+        {
+            await gr2.SwitchAsync();
+            return null;
+        }) { Name = "gr1" };
+        await gr1.SwitchAsync();
+        await Assert.ThrowsAsync<SomeException>(async () => await gr2.ThrowAsync(new SomeException()));
+        Assert.Equal(["main -> gr1", "gr1 -> gr2", "gr2 -> main", "main !> gr2", "gr2 !> main"], recorder.Events);
+        Assert.Contains("p0-xp", recorder.ToMermaid(), StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public void Dispose_AsyncTree_RestoresPreviousAsyncTracerAndChains() => AsyncTestFlow.Run(async () =>
+    {
+        var outer = new List<string>();
+        AsyncGreenletTracer previous = (e, o, t) => outer.Add($"{o.Name}>{t.Name}");
+        AsyncGreenlet.SetTrace(previous);
+        var g = new AsyncGreenlet(_ => ValueTask.FromResult<object?>(null)) { Name = "g" };
+        using (var recorder = new SwitchRecorder())
+        {
+            await g.SwitchAsync();
+            Assert.Equal(["main -> g", "g -> main"], recorder.Events);
+        }
+
+        Assert.Equal(["main>g", "g>main"], outer);
+        Assert.Same(previous, AsyncGreenlet.GetTrace());
+        AsyncGreenlet.SetTrace(null);
+    });
 }

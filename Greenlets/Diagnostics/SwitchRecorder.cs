@@ -6,9 +6,11 @@ namespace Greenlets;
 
 /// <summary>Records the switches and throws of this thread's greenlet tree, for tests that assert switch order and for timelines.</summary>
 /// <remarks>
-/// <para>Creating a recorder installs it as the tree's tracer, chaining any tracer already set; disposing it restores
-/// that tracer. Each transfer becomes one event: <c>"main -> gr1"</c> for a switch and <c>"gr1 !> main"</c> for an
-/// exception, named by <see cref="Greenlet.Name"/> at the time of the event.</para>
+/// <para>Creating a recorder installs it as the tracer of the calling thread's greenlet tree and of the calling flow's
+/// <see cref="AsyncGreenlet"/> tree (created if need be), chaining any tracer already set on each; disposing it restores
+/// those tracers. Each transfer becomes one event: <c>"main -> gr1"</c> for a switch and <c>"gr1 !> main"</c> for an
+/// exception, named by <see cref="Greenlet.Name"/> or <see cref="AsyncGreenlet.Name"/> at the time of the event. Both
+/// kinds land in one list, in the order they happened.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public sealed class SwitchRecorder : IDisposable
@@ -17,6 +19,8 @@ public sealed class SwitchRecorder : IDisposable
     private readonly List<Entry> _entries = [];
     private readonly GreenletTracer? _previous;
     private readonly GreenletTracer _tracer;
+    private readonly AsyncGreenletTracer? _previousAsync;
+    private readonly AsyncGreenletTracer _asyncTracer;
     private readonly long _start = Stopwatch.GetTimestamp();
     private bool _disposed;
 
@@ -25,6 +29,8 @@ public sealed class SwitchRecorder : IDisposable
     {
         _tracer = OnEvent;
         _previous = Greenlet.SetTrace(_tracer);
+        _asyncTracer = OnAsyncEvent;
+        _previousAsync = AsyncGreenlet.SetTrace(_asyncTracer);
     }
 
     /// <summary>Gets the recorded events, oldest first: <c>"a -> b"</c> for a switch, <c>"a !> b"</c> for a throw.</summary>
@@ -42,7 +48,7 @@ public sealed class SwitchRecorder : IDisposable
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"SwitchRecorder: {Snapshot().Length} events";
 
-    /// <summary>Stops recording and restores the tracer that was set before, if this recorder is still the tracer.</summary>
+    /// <summary>Stops recording and restores the tracers that were set before, where this recorder is still the tracer.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -54,6 +60,11 @@ public sealed class SwitchRecorder : IDisposable
         if (Greenlet.GetTrace() == _tracer)
         {
             Greenlet.SetTrace(_previous);
+        }
+
+        if (AsyncGreenlet.GetTrace() == _asyncTracer)
+        {
+            AsyncGreenlet.SetTrace(_previousAsync);
         }
     }
 
@@ -187,6 +198,16 @@ public sealed class SwitchRecorder : IDisposable
         }
 
         _previous?.Invoke(traceEvent, origin, target);
+    }
+
+    private void OnAsyncEvent(GreenletTraceEvent traceEvent, AsyncGreenlet origin, AsyncGreenlet target)
+    {
+        lock (_lock)
+        {
+            _entries.Add(new Entry(traceEvent, origin.Name, target.Name, Stopwatch.GetTimestamp()));
+        }
+
+        _previousAsync?.Invoke(traceEvent, origin, target);
     }
 
     private readonly record struct Entry(GreenletTraceEvent Event, string Origin, string Target, long Timestamp)

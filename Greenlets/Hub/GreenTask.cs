@@ -8,8 +8,8 @@ namespace Greenlets;
 /// <para>The parent is always the hub, so when the task finishes or fails, control goes back to the hub, never to the
 /// spawner. <see cref="Hub.Spawn(Action)"/> (or <see cref="Start"/>) only schedules it: it starts when the spawner
 /// waits, in FIFO order with the other ready greenlets.</para>
-/// <para>A failure is kept on the task and rethrown by <see cref="Get"/>. When the task fails and nobody observes it
-/// (no <see cref="Join"/> or <see cref="Get"/> waiting, no link, no <see cref="AsTask"/>), the failure is reported to
+/// <para>A failure is kept on the task and rethrown by <see cref="Get(TimeSpan?)"/>. When the task fails and nobody observes it
+/// (no <see cref="Join(TimeSpan?)"/> or <see cref="Get(TimeSpan?)"/> waiting, no link, no <see cref="AsTask"/>), the failure is reported to
 /// <see cref="Hub.UnhandledException"/>, or standard error without a handler. A task killed with
 /// <see cref="GreenletExit"/> counts as successful; its value is the exit exception.</para>
 /// <para>Unlike gevent's <c>bool(g)</c>, which is true as soon as a greenlet is scheduled, <see cref="Greenlet.IsActive"/>
@@ -110,22 +110,25 @@ public partial class GreenTask : Greenlet
 
     /// <summary>Waits until the task finishes; true when it did, false when <paramref name="timeout"/> passed first.</summary>
     /// <param name="timeout">The longest wait, or null (or <see cref="Timeout.InfiniteTimeSpan"/>) for no limit.</param>
-    /// <returns>Whether the task is ready. A failure is not rethrown: use <see cref="Get"/>.</returns>
+    /// <returns>Whether the task is ready. A failure is not rethrown: use <see cref="Get(TimeSpan?)"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">The task belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself, or by the task on itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever finish the task (thrown into the main greenlet).</exception>
-    public bool Join(TimeSpan? timeout = null)
+    public bool Join(TimeSpan? timeout = null) => JoinChecked(timeout, default);
+
+    private bool JoinChecked(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         HubBinding.Check(_hub, "GreenTask.Join");
+        cancellationToken.ThrowIfCancellationRequested();
         if (_ready)
         {
             return true;
         }
 
         _hub.CheckOwnTree("GreenTask.Join");
-        return JoinCore(timeout, observe: true, "GreenTask.Join");
+        return JoinCore(timeout, observe: true, "GreenTask.Join", cancellationToken);
     }
 
     /// <summary>Waits for the task and returns its value, or rethrows its failure with the original stack trace.</summary>
@@ -137,14 +140,18 @@ public partial class GreenTask : Greenlet
     /// <exception cref="InvalidOperationException">Called from the hub itself, or by the task on itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever finish the task.</exception>
     /// <exception cref="Exception">The task's own failure.</exception>
-    public object? Get(TimeSpan? timeout = null)
+    public object? Get(TimeSpan? timeout = null) => GetChecked(timeout, default);
+
+    /// <summary>Waits for the task as <see cref="Get(TimeSpan?)"/> does; a cancelled token throws before anything changes.</summary>
+    private protected object? GetChecked(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         HubBinding.Check(_hub, "GreenTask.Get");
+        cancellationToken.ThrowIfCancellationRequested();
         if (!_ready)
         {
             _hub.CheckOwnTree("GreenTask.Get");
-            if (!JoinCore(timeout, observe: true, "GreenTask.Get"))
+            if (!JoinCore(timeout, observe: true, "GreenTask.Get", cancellationToken))
             {
                 throw new GreenTimeoutException($"{Name} did not finish within {timeout}.");
             }
@@ -333,7 +340,8 @@ public partial class GreenTask : Greenlet
     /// <param name="timeout">The longest wait, or null for no limit.</param>
     /// <param name="observe">Whether the wait counts as observing a failure (a kill's own join does not).</param>
     /// <param name="what">The member waiting, for diagnostics.</param>
-    private bool JoinCore(TimeSpan? timeout, bool observe, string what)
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    private bool JoinCore(TimeSpan? timeout, bool observe, string what, CancellationToken cancellationToken = default)
     {
         if (_ready)
         {
@@ -355,7 +363,7 @@ public partial class GreenTask : Greenlet
         AddJoiner(waiter);
         try
         {
-            waiter.Park(timeout);
+            waiter.Park(timeout, cancellationToken: cancellationToken);
         }
         finally
         {

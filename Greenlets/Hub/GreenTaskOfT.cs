@@ -24,6 +24,25 @@ public class GreenTask<T> : GreenTask
     /// <exception cref="Exception">The task's own failure.</exception>
     public new T Get(TimeSpan? timeout = null) => base.Get(timeout) is T value ? value : default!;
 
+    /// <summary>Waits for the task and returns its result, or throws when <paramref name="cancellationToken"/> is cancelled first.</summary>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; the task goes on.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
+    /// <exception cref="InvalidOperationException">Called from the hub itself, or by the task on itself.</exception>
+    /// <exception cref="Exception">The task's own failure.</exception>
+    public new T Get(CancellationToken cancellationToken) => GetChecked(null, cancellationToken) is T value ? value : default!;
+
+    /// <summary>Waits for the task and returns its result; the timeout throws <see cref="GreenTimeoutException"/>, the
+    /// token <see cref="OperationCanceledException"/>.</summary>
+    /// <param name="timeout">The longest wait, or null for no limit.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; the task goes on.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="GreenTimeoutException">The timeout passed first.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
+    /// <exception cref="InvalidOperationException">Called from the hub itself, or by the task on itself.</exception>
+    /// <exception cref="Exception">The task's own failure.</exception>
+    public new T Get(TimeSpan? timeout, CancellationToken cancellationToken) => GetChecked(timeout, cancellationToken) is T value ? value : default!;
+
     /// <summary>Returns a task that completes (from any thread) with this greenlet task's result.</summary>
     /// <returns>The task; the default result after a <see cref="GreenletExit"/> kill.</returns>
     /// <remarks>See <see cref="GreenTask.AsTask"/>.</remarks>

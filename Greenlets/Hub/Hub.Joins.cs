@@ -16,7 +16,9 @@ public sealed partial class Hub
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever finish the tasks.</exception>
     /// <exception cref="Exception">With <paramref name="throwOnError"/>, the first failure.</exception>
-    public static bool JoinAll(IEnumerable<GreenTask> tasks, TimeSpan? timeout = null, bool throwOnError = false)
+    public static bool JoinAll(IEnumerable<GreenTask> tasks, TimeSpan? timeout = null, bool throwOnError = false) => JoinAllCore(tasks, timeout, throwOnError, default);
+
+    private static bool JoinAllCore(IEnumerable<GreenTask> tasks, TimeSpan? timeout, bool throwOnError, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         HubTimeouts.Check(timeout, nameof(timeout));
@@ -34,6 +36,7 @@ public sealed partial class Hub
         }
 
         Greenlet current = hub.CheckCanBlock();
+        cancellationToken.ThrowIfCancellationRequested();
 
         // gevent's wait/iwait: a link on every task, finished or not, so each is reported by its link notifier in turn
         // (joining finished tasks still lets the greenlets ready now run first); the joiner is switched into at each.
@@ -67,7 +70,7 @@ public sealed partial class Hub
                     parked = new HubWaiter(hub, current, "Hub.JoinAll");
                     try
                     {
-                        parked.Park();
+                        parked.Park(cancellationToken: cancellationToken);
                     }
                     finally
                     {

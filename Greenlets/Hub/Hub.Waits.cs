@@ -20,6 +20,8 @@ public sealed partial class Hub : IWaitHub
 
     HubTimer IWaitHub.StartTimer(TimeSpan delay, Action callback, bool keepsAlive) => StartTimer(delay, callback, keepsAlive);
 
+    void IWaitHub.AddExternalWake(int delta) => _pendingTasks += delta;
+
     void IWaitHub.EnqueueResume(HubWaiter waiter) => _ready.Enqueue(HubReadyItem.Resume(waiter));
 
     /// <summary>Returns the running greenlet, which must not be the hub.</summary>
@@ -113,7 +115,7 @@ public sealed partial class Hub : IWaitHub
     /// <summary>Parks the running greenlet until <paramref name="task"/> completes, without observing its outcome.</summary>
     /// <remarks>It throws only when the wait itself ends otherwise (a kill, a <see cref="GreenTimeout"/>, the hub's
     /// exit): <see cref="GreenStream"/> tells that apart from the task's own failure this way.</remarks>
-    internal void WaitForTask(Task task)
+    internal void WaitForTask(Task task, CancellationToken cancellationToken = default)
     {
         HubWaiter waiter = HubWaiter.Begin(this, "Hub.Wait(Task)");
         _pendingTasks++;
@@ -127,7 +129,7 @@ public sealed partial class Hub : IWaitHub
                     _ = task.Exception;
                 }
             }));
-            waiter.Park();
+            waiter.Park(cancellationToken: cancellationToken);
         }
         finally
         {

@@ -107,19 +107,22 @@ public sealed partial class Hub : Greenlet
     /// keeps nothing alive: in the main greenlet with nothing else left, it gets <see cref="HubLoopExitException"/>.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative and not infinite.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>
-    public static void Sleep(TimeSpan delay)
+    public static void Sleep(TimeSpan delay) => SleepCore(delay, default);
+
+    private static void SleepCore(TimeSpan delay, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(delay, nameof(delay));
+        cancellationToken.ThrowIfCancellationRequested();
         HubWaiter waiter = HubWaiter.Begin("Hub.Sleep");
         if (delay == TimeSpan.Zero)
         {
             // A yield: woken before it parks, so it resumes behind every greenlet ready now.
             waiter.Wake(null);
-            waiter.Park(listed: false);
+            waiter.Park(listed: false, cancellationToken: cancellationToken);
             return;
         }
 
-        waiter.Park(delay);
+        waiter.Park(delay, cancellationToken: cancellationToken);
     }
 
     /// <summary>Waits cooperatively for <paramref name="millisecondsDelay"/> milliseconds.</summary>
@@ -136,7 +139,11 @@ public sealed partial class Hub : Greenlet
     /// <c>ConfigureAwait(false)</c>, as <c>FooAsync().Wait()</c> would: its continuations are posted to that
     /// context, whose thread sits in the hub and does not pump it. Use <c>ConfigureAwait(false)</c> in
     /// <c>FooAsync</c>, wait for <c>Task.Run(FooAsync)</c>, or run the hub on a <see cref="HubThread"/>. Greenlets other
-    /// than the main run on their own fiber threads, which have no such context.</para></remarks>
+    /// than the main run on their own fiber threads, which have no such context, so <c>Hub.Wait(FooAsync())</c> from a
+    /// spawned greenlet works without <c>ConfigureAwait(false)</c>. The hub cannot fix this for the main greenlet: the
+    /// context was captured by <c>FooAsync</c> before the wait began, and only its owner can run it. A
+    /// <see cref="Wait(Task, CancellationToken)"/> with a token at least turns such a hang into an
+    /// <see cref="OperationCanceledException"/>.</para></remarks>
     /// <exception cref="ArgumentNullException"><paramref name="task"/> is null.</exception>
     /// <exception cref="OperationCanceledException">The task was cancelled.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself (a callback).</exception>

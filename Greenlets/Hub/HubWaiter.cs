@@ -24,6 +24,7 @@ internal sealed partial class HubWaiter
     private Links _hubLinks;
     private Links _ownerLinks;
     private Action? _timeOut;
+    private Action? _cancel;
 
     /// <summary>Starts a wait of <paramref name="greenlet"/> (the running greenlet, not the hub) in <paramref name="hub"/>.</summary>
     public HubWaiter(IWaitHub hub, Greenlet greenlet, string what)
@@ -66,6 +67,9 @@ internal sealed partial class HubWaiter
     /// <summary>Gets whether the wait ended by its timeout.</summary>
     public bool TimedOut { get; private set; }
 
+    /// <summary>Gets whether the wait ended by the cancellation of its token.</summary>
+    public bool Cancelled { get; private set; }
+
     /// <summary>Gets whether the wait is over: returned, abandoned by an exception, or never a wait (<see cref="HandOver"/>).</summary>
     public bool IsOver => _state == State.Over;
 
@@ -103,12 +107,27 @@ internal sealed partial class HubWaiter
     /// <param name="keepsAlive">Whether the timeout's timer keeps the hub's loop alive.</param>
     /// <param name="giveBack">Called with <see cref="Value"/> when the wait ends by an exception after it was woken (killed
     /// after the hand-over), so that the primitive passes on what the greenlet can no longer take.</param>
-    /// <remarks>Whatever ends it, the wait leaves its queue and its timer is cancelled.</remarks>
-    public bool Park(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null)
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/> when cancelled, from
+    /// any thread; the caller checks an already-cancelled token before it changes anything.</param>
+    /// <remarks>Whatever ends it, the wait leaves its queue, its timer is cancelled and its token registration is
+    /// disposed. A cancellable token keeps the hub's loop alive while the wait lasts, as a pending task does: its
+    /// cancellation comes from outside the tree, so the wait is not "blocked forever".</remarks>
+    /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
+    public bool Park(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
     {
         Debug.Assert(!_parked && _state != State.Over, "a waiter parks once");
         Debug.Assert(Greenlet.Current == Greenlet, "only the waiting greenlet parks");
         HubTimer? timer = HubTimeouts.IsInfinite(timeout) || _state != State.Waiting ? null : Hub.StartTimer(timeout!.Value, _timeOut ??= TimeOut, keepsAlive);
+        bool cancellable = cancellationToken.CanBeCanceled && _state == State.Waiting;
+        CancellationTokenRegistration registration = default;
+        if (cancellable)
+        {
+            Hub.AddExternalWake(1);
+
+            // The callback may run on any thread (or inline, if the token is cancelled now): it only posts.
+            registration = cancellationToken.UnsafeRegister(static s => ((HubWaiter)s!).PostCancel(), this);
+        }
+
         _parked = true;
         bool returned = false;
         try
@@ -120,12 +139,24 @@ internal sealed partial class HubWaiter
         finally
         {
             timer?.Cancel();
-            bool handedOver = _state == State.Woken && !TimedOut;
+            if (cancellable)
+            {
+                // Waits for a callback running on another thread, so nothing of this wait runs after it is over.
+                registration.Dispose();
+                Hub.AddExternalWake(-1);
+            }
+
+            bool handedOver = _state == State.Woken && !TimedOut && !Cancelled;
             End();
             if (!returned && handedOver && giveBack is not null)
             {
                 giveBack(this);
             }
+        }
+
+        if (Cancelled)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
 
         return !TimedOut;
@@ -176,6 +207,18 @@ internal sealed partial class HubWaiter
         Resume(null);
     }
 
+    /// <summary>Ends the wait as cancelled, unless it was woken first; posted into the hub by the token's callback.</summary>
+    public void Cancel()
+    {
+        if (_state != State.Waiting)
+        {
+            return;
+        }
+
+        Cancelled = true;
+        Resume(null);
+    }
+
     /// <summary>Ends a wait that will not park after all (the primitive turned ready before the greenlet linked).</summary>
     public void Abandon()
     {
@@ -188,6 +231,8 @@ internal sealed partial class HubWaiter
 
     /// <summary>Returns <see cref="What"/>: the waiter is the greenlet's <c>WaitingOn</c>, formatted by <see cref="Greenlet.Dump"/>.</summary>
     public override string ToString() => What;
+
+    private void PostCancel() => Hub.Post(_cancel ??= Cancel);
 
     private bool MarkWoken(object? value)
     {

@@ -22,6 +22,10 @@ internal interface IWaitHub
     /// <summary>Starts a timer whose callback runs in the hub after <paramref name="delay"/>.</summary>
     HubTimer StartTimer(TimeSpan delay, Action callback, bool keepsAlive = true);
 
+    /// <summary>Counts a wake that will come from outside the tree (a task's completion, a token's cancellation) while
+    /// <paramref name="delta"/> is held: while any is pending, the loop is not "blocked forever".</summary>
+    void AddExternalWake(int delta);
+
     /// <summary>Suspends the waiter's greenlet (the running one) until the hub resumes it with the waiter itself.</summary>
     /// <param name="waiter">The wait.</param>
     /// <param name="listed">Whether the wait is shown as blocked (the loop-exit text, <c>waiting=</c>).</param>

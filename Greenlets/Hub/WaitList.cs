@@ -67,7 +67,8 @@ internal sealed class WaitList
     /// <paramref name="timeout"/> passes (false): gevent's <c>_wait_core</c>.</summary>
     /// <param name="what">What the greenlet waits in, for diagnostics.</param>
     /// <param name="timeout">The longest wait, or null for no limit.</param>
-    public bool Wait(string what, TimeSpan? timeout) => Block(Link(HubWaiter.Begin(what)), timeout);
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    public bool Wait(string what, TimeSpan? timeout, CancellationToken cancellationToken = default) => Block(Link(HubWaiter.Begin(what)), timeout, cancellationToken);
 
     /// <summary>Adds a waiter at the end of the list (the first half of <see cref="Wait"/>, for callers that must link
     /// under a lock); finish with <see cref="Block"/>.</summary>
@@ -79,7 +80,7 @@ internal sealed class WaitList
 
     /// <summary>Waits for a waiter added with <see cref="Link"/>; it is unlinked whatever ends the wait, and a wake-up it
     /// was killed before taking is passed on to the next waiter.</summary>
-    public bool Block(HubWaiter waiter, TimeSpan? timeout) => waiter.Park(timeout, giveBack: _giveBack);
+    public bool Block(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default) => waiter.Park(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
 
     /// <summary>The primitive is ready but its notifier has not run yet: waits for it, behind the waiters it was
     /// scheduled for (gevent's <c>_wait</c> on a ready object). Returns at once when no notifier is pending.</summary>

@@ -9,11 +9,20 @@ namespace Tour;
 /// <summary>Stop 4: the tutorial's summary, measured live: what one handoff costs for processes, threads and coroutines.</summary>
 internal static class CostStop
 {
-    private sealed record Row(string Way, string Measured, double NsPerHandoff, string Analogy);
+    // Each row is the median of this many timed rounds (after one warm-up round), so one preempted round on a
+    // loaded machine does not become the number.
+    private const int Rounds = 5;
+
+    private sealed record Row(string Way, string Measured, Spread Ns, string Analogy)
+    {
+        public double NsPerHandoff => Ns.Median;
+    }
+
+    private readonly record struct Spread(double Median, double Min, double Max);
 
     public static void Run()
     {
-        AnsiConsole.Write(new Rule("[yellow]4. what a switch costs, measured now[/]").LeftJustified());
+        Output.Heading("[yellow]4. what a switch costs, measured now[/]");
         var steps = new (string Name, Func<Row> Measure)[]
         {
             ("starting a process", ProcessStart),
@@ -22,8 +31,9 @@ internal static class CostStop
             ("AsyncGreenlet.SwitchAsync", AsyncGreenletSwitch),
             ("C# iterator step (MoveNext)", IteratorStep),
         };
+        AnsiConsole.MarkupLine($"Each row: the median of {Rounds} rounds after a warm-up. {Markup.Escape(LoadAverage())}");
         var rows = new List<Row>();
-        if (AnsiConsole.Profile.Capabilities.Interactive)
+        if (Output.IsTerminal)
         {
             AnsiConsole.Progress().Start(context =>
             {
@@ -49,6 +59,7 @@ internal static class CostStop
             .AddColumn("way to take turns")
             .AddColumn(new TableColumn("one handoff").RightAligned())
             .AddColumn(new TableColumn("handoffs per second").RightAligned())
+            .AddColumn(new TableColumn($"fastest .. slowest of {Rounds}").RightAligned())
             .AddColumn("measured as");
         foreach (Row row in rows)
         {
@@ -56,10 +67,13 @@ internal static class CostStop
                 Markup.Escape(row.Way),
                 Markup.Escape(Format(row.NsPerHandoff)),
                 (1e9 / row.NsPerHandoff).ToString("N0", CultureInfo.InvariantCulture),
+                Markup.Escape($"{Format(row.Ns.Min)} .. {Format(row.Ns.Max)}"),
                 Markup.Escape(row.Measured));
         }
 
         AnsiConsole.Write(table);
+        AnsiConsole.WriteLine();
+        AnsiConsole.MarkupLine("Why a [blue]Greenlet.Switch[/] here costs about what a thread handoff costs: each thread greenlet runs on an OS thread of its own (a fiber thread), so a switch parks one thread and wakes another through a futex, the same kernel path a SemaphoreSlim handoff takes. When both threads are already running on two idle cores (a hot ping-pong) the library spins instead and the switch is much cheaper; a cold one (the first, or any on a busy machine) pays for the OS wake. An [blue]AsyncGreenlet[/] never leaves its thread, which is why it is the backend for very many greenlets.");
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine("The factory analogy:");
         foreach (Row row in rows)
@@ -77,18 +91,38 @@ internal static class CostStop
         _ => $"{ns:0.0} ns",
     };
 
-    private static double Time(Action body, int operations)
+    private static Spread Time(Action body, int operations)
     {
-        body(); // warm-up
-        var clock = Stopwatch.StartNew();
-        body();
-        return clock.Elapsed.TotalNanoseconds / operations;
+        body(); // warm-up: JIT, thread and fiber pools
+        var samples = new double[Rounds];
+        for (int i = 0; i < Rounds; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            body();
+            samples[i] = clock.Elapsed.TotalNanoseconds / operations;
+        }
+
+        Array.Sort(samples);
+        return new Spread(samples[Rounds / 2], samples[0], samples[^1]);
+    }
+
+    /// <summary>The machine's load while measuring: other work on its cores shows up in every row.</summary>
+    private static string LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        if (!File.Exists(path))
+        {
+            return $"{Environment.ProcessorCount} cores.";
+        }
+
+        string[] parts = File.ReadAllText(path).Split(' ');
+        return $"Load average {parts[0]} / {parts[1]} / {parts[2]} (1, 5, 15 min) on {Environment.ProcessorCount} cores: above the core count, every row reads slower.";
     }
 
     private static Row ProcessStart()
     {
         const int count = 10;
-        double ns = Time(
+        Spread ns = Time(
             () =>
             {
                 for (int i = 0; i < count; i++)
@@ -104,7 +138,7 @@ internal static class CostStop
     private static Row ThreadHandoff()
     {
         const int rounds = 20_000;
-        double ns = Time(
+        Spread ns = Time(
             () =>
             {
                 using var ping = new SemaphoreSlim(0);
@@ -133,7 +167,7 @@ internal static class CostStop
     private static Row GreenletSwitch()
     {
         const int rounds = 20_000;
-        double ns = Time(
+        Spread ns = Time(
             () =>
             {
                 Greenlet main = Greenlet.Current;
@@ -160,7 +194,7 @@ internal static class CostStop
     private static Row AsyncGreenletSwitch()
     {
         const int rounds = 500_000;
-        double ns = Time(() => AsyncPingPong(rounds), rounds * 2);
+        Spread ns = Time(() => AsyncPingPong(rounds), rounds * 2);
         return new Row("async greenlet", $"{rounds:N0} round trips", ns, "one worker who puts one task down and picks the other up, in the same spot.");
     }
 
@@ -193,7 +227,7 @@ internal static class CostStop
     private static Row IteratorStep()
     {
         const int steps = 5_000_000;
-        double ns = Time(
+        Spread ns = Time(
             () =>
             {
                 using IEnumerator<int> a = Counter(steps / 2).GetEnumerator();

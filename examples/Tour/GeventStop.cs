@@ -9,7 +9,7 @@ internal static class GeventStop
 {
     public static void Run()
     {
-        AnsiConsole.Write(new Rule("[yellow]3. gevent: the hub switches for you[/]").LeftJustified());
+        Output.Heading("[yellow]3. gevent: the hub switches for you[/]");
         AnsiConsole.MarkupLine("[blue]Hub.Sleep[/] parks the caller with a timer and runs whoever is ready: both tasks sleep at once.");
         TimeSpan cooperative = TwoTasks(blocking: false);
         AnsiConsole.MarkupLine($"  two tasks x 2 naps of 200 ms with Hub.Sleep:    [green]{cooperative.TotalMilliseconds:0} ms[/] (the naps overlap)");

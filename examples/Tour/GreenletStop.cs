@@ -8,7 +8,7 @@ internal static class GreenletStop
 {
     public static void Run()
     {
-        AnsiConsole.Write(new Rule("[yellow]2. greenlet: explicit switching[/]").LeftJustified());
+        Output.Heading("[yellow]2. greenlet: explicit switching[/]");
         AnsiConsole.MarkupLine("No loop in charge: [blue]gr2.Switch()[/] hands control straight to gr2, from any call depth.");
         Greenlet? gr2 = null;
         var gr1 = new Greenlet(() =>
@@ -35,12 +35,21 @@ internal static class GreenletStop
 
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine("The switch order, as [blue]SwitchRecorder[/] saw it:");
-        AnsiConsole.Write(new Text(SequenceDiagram.Render(recorder.Events)));
+        IReadOnlyList<string> events = recorder.Events;
 
-        string mermaid = Path.Combine(AppContext.BaseDirectory, "switches.mmd");
-        string chrome = Path.Combine(AppContext.BaseDirectory, "switches.trace.json");
+        // The last two rows are the clean-up, not the ping-pong: gr2 still waits in its last Switch.
+        int kill = events.Count - 2;
+        AnsiConsole.Write(new Text(SequenceDiagram.Render(events, row =>
+            row == kill ? "gr2.Throw() kills gr2, suspended in its last Switch (GreenletExit)"
+            : row == kill + 1 ? "gr2 dies of it; control returns to its parent, main"
+            : null)));
+
+        string folder = Output.FilesFolder();
+        string mermaid = Path.Combine(folder, "switches.mmd");
+        string chrome = Path.Combine(folder, "switches.trace.json");
         File.WriteAllText(mermaid, recorder.ToMermaid());
         File.WriteAllText(chrome, recorder.ToChromeTrace());
+        AnsiConsole.MarkupLine($"Trace files, in [green]{Markup.Escape(folder)}[/] (greenlets-tour/ under the current directory):");
         AnsiConsole.MarkupLine($"Mermaid sequence diagram: [green]{Markup.Escape(mermaid)}[/]");
         AnsiConsole.MarkupLine($"Chrome trace (chrome://tracing or ui.perfetto.dev): [green]{Markup.Escape(chrome)}[/]");
         AnsiConsole.WriteLine();

@@ -2,12 +2,13 @@ using System.Text;
 
 namespace Tour;
 
-/// <summary>Draws recorded switches ("a -> b", "a !> b") as an ASCII sequence diagram, one row per transfer.</summary>
+/// <summary>Draws recorded switches ("a -> b", "a !> b") as an ASCII sequence diagram, one row per transfer, each
+/// labelled "switch" or "throw" and, where the caller knows more, what the transfer means.</summary>
 internal static class SequenceDiagram
 {
     private const int Column = 12;
 
-    public static string Render(IReadOnlyList<string> events)
+    public static string Render(IReadOnlyList<string> events, Func<int, string?>? note = null)
     {
         var parsed = events.Select(Parse).ToList();
         var names = new List<string>();
@@ -24,8 +25,9 @@ internal static class SequenceDiagram
 
         var text = new StringBuilder();
         text.AppendLine(string.Concat(names.Select(n => n.PadRight(Column))).TrimEnd());
-        foreach (var (from, to, isThrow) in parsed)
+        for (int index = 0; index < parsed.Count; index++)
         {
+            var (from, to, isThrow) = parsed[index];
             int a = names.IndexOf(from) * Column;
             int b = names.IndexOf(to) * Column;
             var row = Lifelines(names.Count);
@@ -45,7 +47,8 @@ internal static class SequenceDiagram
                 row[b > a ? hi - 1 : lo + 1] = b > a ? '>' : '<';
             }
 
-            text.Append(new string(row).TrimEnd()).Append("   ").AppendLine(isThrow ? "throw" : "switch");
+            string label = isThrow ? "throw" : "switch";
+            text.Append(new string(row).TrimEnd()).Append("   ").AppendLine(note?.Invoke(index) is { } meaning ? $"{label}: {meaning}" : label);
         }
 
         return text.ToString();

@@ -15,7 +15,7 @@ internal static class YieldStop
 
     public static void Run()
     {
-        AnsiConsole.Write(new Rule("[yellow]1. yield: generators[/]").LeftJustified());
+        Output.Heading("[yellow]1. yield: generators[/]");
         AnsiConsole.MarkupLine("Each task is an iterator; a loop calls [blue]MoveNext[/] on one, then the other. The loop is the scheduler.");
         using IEnumerator<string> task1 = Task("task1", 3).GetEnumerator();
         using IEnumerator<string> task2 = Task("task2", 3).GetEnumerator();

@@ -11,7 +11,7 @@ namespace Greenlets;
 /// waiter gets <see cref="HubLoopExitException"/>, so wait with a timeout (or on a <see cref="Task"/> with
 /// <see cref="Hub.Wait(Task)"/>) for cross-thread signals.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenEvent
+public sealed partial class GreenEvent
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenEvent IsSet={IsSet} waiters={_waiters.Count}";
@@ -65,13 +65,14 @@ public sealed class GreenEvent
     /// <exception cref="GreenletError">The event belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever set the flag (thrown into the main greenlet).</exception>
-    public bool Wait(TimeSpan? timeout = null) => Wait(timeout, "GreenEvent.Wait");
+    public bool Wait(TimeSpan? timeout = null) => Wait(timeout, "GreenEvent.Wait", default);
 
     /// <summary>Waits as <see cref="Wait(TimeSpan?)"/>, named <paramref name="what"/> for diagnostics (a group's or a queue's join).</summary>
-    internal bool Wait(TimeSpan? timeout, string what)
+    internal bool Wait(TimeSpan? timeout, string what, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenEvent.Wait");
+        cancellationToken.ThrowIfCancellationRequested();
         if (_isSet)
         {
             // gevent: set, but the wake-up of the earlier waiters is still pending: they run first.
@@ -92,6 +93,6 @@ public sealed class GreenEvent
         }
 
         // True once notified, even if the flag was cleared again before this greenlet ran (gevent).
-        return _waiters.Block(waiter, timeout);
+        return _waiters.Block(waiter, timeout, cancellationToken);
     }
 }

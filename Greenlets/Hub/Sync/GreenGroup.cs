@@ -8,7 +8,7 @@ namespace Greenlets;
 /// <summary>A set of tasks that drops members as they finish: gevent's <c>Group</c>.</summary>
 /// <remarks>Use a group from one tree only.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public class GreenGroup : IEnumerable<GreenTask>
+public partial class GreenGroup : IEnumerable<GreenTask>
 {
     private readonly HubBinding _binding = new();
     private readonly HashSet<GreenTask> _tasks = [];
@@ -115,7 +115,7 @@ public class GreenGroup : IEnumerable<GreenTask>
         HubTimeouts.Check(timeout, nameof(timeout));
         Binding.Enter("GreenGroup.Join");
         GreenTask[] members = throwOnError ? [.. _tasks] : [];
-        bool empty = _empty.Wait(timeout, "GreenGroup.Join");
+        bool empty = _empty.Wait(timeout, "GreenGroup.Join", default);
         foreach (GreenTask task in members)
         {
             if (task.Exception is { } error)

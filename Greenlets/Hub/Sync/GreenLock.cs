@@ -10,7 +10,7 @@ namespace Greenlets;
 /// release frees the lock and wakes the first waiter through the hub, so the releaser may take it again before that
 /// waiter runs. Use it from one tree only.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenLock
+public sealed partial class GreenLock
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenLock IsLocked={IsLocked} owner={_owner?.Name ?? "(none)"} depth={_depth}";
@@ -30,10 +30,13 @@ public sealed class GreenLock
     /// <exception cref="GreenletError">The lock belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while another greenlet holds the lock.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever release the lock.</exception>
-    public bool Acquire(TimeSpan? timeout = null)
+    public bool Acquire(TimeSpan? timeout = null) => AcquireCore(timeout, default);
+
+    private bool AcquireCore(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenLock.Acquire");
+        cancellationToken.ThrowIfCancellationRequested();
         Greenlet current = Greenlet.Current;
         if (_owner == current)
         {
@@ -41,7 +44,7 @@ public sealed class GreenLock
             return true;
         }
 
-        if (!_block.Acquire(timeout))
+        if (!_block.AcquireCore(timeout, cancellationToken))
         {
             return false;
         }

@@ -6,16 +6,16 @@ namespace Greenlets;
 /// <summary>A FIFO queue greenlets can wait on: gevent's (joinable) <c>Queue</c>, and with <c>maxSize: 0</c> its <c>Channel</c>.</summary>
 /// <typeparam name="T">The item type.</typeparam>
 /// <remarks>
-/// <para><c>maxSize</c> null: unbounded. A positive <c>maxSize</c>: <see cref="Put"/> waits while the queue is full.
-/// <c>maxSize: 0</c>: a rendezvous channel with no buffer: <see cref="Put"/> waits until a getter takes the item.</para>
+/// <para><c>maxSize</c> null: unbounded. A positive <c>maxSize</c>: <see cref="Put(T, TimeSpan?)"/> waits while the queue is full.
+/// <c>maxSize: 0</c>: a rendezvous channel with no buffer: <see cref="Put(T, TimeSpan?)"/> waits until a getter takes the item.</para>
 /// <para>Blocked getters and putters are served in FIFO order by one hub callback, as in gevent: an item put while a
 /// getter waits is counted (and fills the queue) at once, and the getter takes it when the putter next waits; a
-/// channel's <see cref="Put"/> returns after its getter has run. Every <see cref="Put"/> adds an unfinished task that
-/// <see cref="TaskDone"/> completes; <see cref="Join"/> waits until none is left. Use a queue from one tree only.</para>
+/// channel's <see cref="Put(T, TimeSpan?)"/> returns after its getter has run. Every <see cref="Put(T, TimeSpan?)"/> adds an unfinished task that
+/// <see cref="TaskDone"/> completes; <see cref="Join(TimeSpan?)"/> waits until none is left. Use a queue from one tree only.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "The name is part of the API contract (gevent's Queue).")]
-public sealed class GreenQueue<T>
+public sealed partial class GreenQueue<T>
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenQueue<{typeof(T).Name}> Count={Count} MaxSize={MaxSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} getters={_getters.Count} putters={_putters.Count}";
@@ -62,82 +62,26 @@ public sealed class GreenQueue<T>
     /// <param name="item">The item.</param>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <remarks>On an unbounded queue, callable from any thread: posted into the owning hub, which wakes at once.</remarks>
-    /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed full.</exception>
+    /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed full (exactly this type, as
+    /// before completion existed; <see cref="TryPut(T, TimeSpan)"/> reports it as false instead).</exception>
+    /// <exception cref="GreenQueueCompletedException"><see cref="Complete"/> was called.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">The queue is bounded and belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while the queue is full.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever take an item.</exception>
-    public void Put(T item, TimeSpan? timeout = null)
-    {
-        HubTimeouts.Check(timeout, nameof(timeout));
-        if (MaxSize is null && _binding.Marshal("GreenQueue.Put", static s => s.Queue.Put(s.Item), (Queue: this, Item: item)))
-        {
-            return;
-        }
-
-        _binding.Enter("GreenQueue.Put");
-        if (MaxSize != 0 && TryPut(item))
-        {
-            return;
-        }
-
-        // A channel's put always waits for the getter to run (gevent): with TimeSpan.Zero, only when a getter waits.
-        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _getters.Count == 0))
-        {
-            throw new GreenTimeoutException("The queue is full.");
-        }
-
-        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Put", item).Enqueue(_putters);
-        _hub ??= waiter.Hub;
-        if (_getters.Count > 0)
-        {
-            ScheduleUnlock();
-        }
-
-        if (!waiter.Park(timeout))
-        {
-            throw new GreenTimeoutException($"The queue stayed full for {timeout}.");
-        }
-    }
+    public void Put(T item, TimeSpan? timeout = null) => PutCore(item, timeout, default);
 
     /// <summary>Takes the first item, waiting cooperatively while the queue is empty.</summary>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <returns>The item.</returns>
-    /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed empty.</exception>
+    /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed empty (exactly this type;
+    /// <see cref="TryGet(out T, TimeSpan)"/> reports it as false instead).</exception>
+    /// <exception cref="GreenQueueCompletedException">The queue is completed and every item was taken.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while the queue is empty.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever put an item.</exception>
-    public T Get(TimeSpan? timeout = null)
-    {
-        HubTimeouts.Check(timeout, nameof(timeout));
-        _binding.Enter("GreenQueue.Get");
-        if (MaxSize != 0 && TryGet(out T item))
-        {
-            return item;
-        }
-
-        // A channel's get always waits for the putter's hand-over (gevent): with TimeSpan.Zero, only when a putter waits.
-        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _putters.Count == 0))
-        {
-            throw new GreenTimeoutException("The queue is empty.");
-        }
-
-        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Get").Enqueue(_getters);
-        _hub ??= waiter.Hub;
-        if (_putters.Count > 0)
-        {
-            ScheduleUnlock();
-        }
-
-        if (!waiter.Park(timeout, giveBack: _giveBack))
-        {
-            throw new GreenTimeoutException($"The queue stayed empty for {timeout}.");
-        }
-
-        // A queue's getter takes the item itself, now that it runs; a channel's was handed over.
-        return MaxSize == 0 ? (T)waiter.Value! : _items.Dequeue();
-    }
+    public T Get(TimeSpan? timeout = null) => GetCore(timeout, default);
 
     /// <summary>Puts an item if that needs no waiting: there is room (for a channel: a getter waits).</summary>
     /// <param name="item">The item.</param>
@@ -148,12 +92,17 @@ public sealed class GreenQueue<T>
     /// <exception cref="GreenletError">The queue is bounded and belongs to another thread's hub.</exception>
     public bool TryPut(T item)
     {
-        if (MaxSize is null && _binding.Marshal("GreenQueue.TryPut", static s => s.Queue.TryPut(s.Item), (Queue: this, Item: item)))
+        if (MaxSize is null && !_completed && _binding.Marshal("GreenQueue.TryPut", static s => s.Queue.Put(s.Item), (Queue: this, Item: item)))
         {
             return true;
         }
 
         _binding.Enter("GreenQueue.TryPut");
+        if (_completed)
+        {
+            return false;
+        }
+
         if (MaxSize == 0)
         {
             if (_getters.Count == 0)
@@ -220,7 +169,7 @@ public sealed class GreenQueue<T>
         return false;
     }
 
-    /// <summary>Marks one item taken with <see cref="Get"/> as processed.</summary>
+    /// <summary>Marks one item taken with <see cref="Get(TimeSpan?)"/> as processed.</summary>
     /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called more times than items were put.</exception>
     public void TaskDone()
@@ -244,12 +193,120 @@ public sealed class GreenQueue<T>
     /// <exception cref="GreenletError">The queue belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever finish the items.</exception>
-    public bool Join(TimeSpan? timeout = null)
+    public bool Join(TimeSpan? timeout = null) => JoinCore(timeout, default);
+
+    private bool JoinCore(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenQueue.Join");
-        return _allDone.Wait(timeout, "GreenQueue.Join");
+        return _allDone.Wait(timeout, "GreenQueue.Join", cancellationToken);
     }
+
+    /// <summary>The one put: every overload maps its outcome (an exception or a bool).</summary>
+    private Outcome PutOrFail(T item, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (MaxSize is null && !_completed && _binding.Marshal("GreenQueue.Put", static s => s.Queue.Put(s.Item), (Queue: this, Item: item)))
+        {
+            return Outcome.Done;
+        }
+
+        _binding.Enter("GreenQueue.Put");
+        if (_completed)
+        {
+            return Outcome.Completed;
+        }
+
+        if (MaxSize != 0 && TryPut(item))
+        {
+            return Outcome.Done;
+        }
+
+        // A channel's put always waits for the getter to run (gevent): with TimeSpan.Zero, only when a getter waits.
+        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _getters.Count == 0))
+        {
+            return Outcome.TimedOut;
+        }
+
+        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Put", item).Enqueue(_putters);
+        _hub ??= waiter.Hub;
+        if (_getters.Count > 0)
+        {
+            ScheduleUnlock();
+        }
+
+        if (!waiter.Park(timeout, cancellationToken: cancellationToken))
+        {
+            return Outcome.TimedOut;
+        }
+
+        return ReferenceEquals(waiter.Value, CompletedSignal) ? Outcome.Completed : Outcome.Done;
+    }
+
+    /// <summary>The one get: every overload (and the consuming enumeration) maps its outcome.</summary>
+    private Outcome GetOrFail(out T item, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        _binding.Enter("GreenQueue.Get");
+        cancellationToken.ThrowIfCancellationRequested();
+        item = default!;
+        if (MaxSize != 0 && TryGet(out item))
+        {
+            return Outcome.Done;
+        }
+
+        // Completed and drained: nothing can come (a channel's only items are hand-overs a TryPut made before).
+        if (_completed && _items.Count == 0 && _putters.Count == 0)
+        {
+            return Outcome.Completed;
+        }
+
+        // A channel's get always waits for the putter's hand-over (gevent): with TimeSpan.Zero, only when a putter waits.
+        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _putters.Count == 0))
+        {
+            return Outcome.TimedOut;
+        }
+
+        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Get").Enqueue(_getters);
+        _hub ??= waiter.Hub;
+        if (_putters.Count > 0)
+        {
+            ScheduleUnlock();
+        }
+
+        if (!waiter.Park(timeout, giveBack: _giveBack, cancellationToken: cancellationToken))
+        {
+            return Outcome.TimedOut;
+        }
+
+        if (ReferenceEquals(waiter.Value, CompletedSignal))
+        {
+            return Outcome.Completed;
+        }
+
+        // A queue's getter takes the item itself, now that it runs; a channel's was handed over.
+        item = MaxSize == 0 ? (T)waiter.Value! : _items.Dequeue();
+        return Outcome.Done;
+    }
+
+    private void PutCore(T item, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        switch (PutOrFail(item, timeout, cancellationToken))
+        {
+            case Outcome.TimedOut:
+                throw new GreenTimeoutException(timeout == TimeSpan.Zero ? "The queue is full." : $"The queue stayed full for {timeout}.");
+            case Outcome.Completed:
+                throw new GreenQueueCompletedException("GreenQueue.Put: the queue is completed.");
+        }
+    }
+
+    private T GetCore(TimeSpan? timeout, CancellationToken cancellationToken) => GetOrFail(out T item, timeout, cancellationToken) switch
+    {
+        Outcome.TimedOut => throw new GreenTimeoutException(timeout == TimeSpan.Zero ? "The queue is empty." : $"The queue stayed empty for {timeout}."),
+        Outcome.Completed => throw new GreenQueueCompletedException("GreenQueue.Get: the queue is completed and drained."),
+        _ => item,
+    };
 
     private void Enqueue(T item)
     {
@@ -295,6 +352,8 @@ public sealed class GreenQueue<T>
                     getter.Resume(null);
                 }
             }
+
+            ReleaseIfCompleted();
         }
         finally
         {
@@ -316,6 +375,8 @@ public sealed class GreenQueue<T>
                 getter.Resume(putter.Payload);
                 putter.Resume(null);
             }
+
+            ReleaseIfCompleted();
         }
         finally
         {
@@ -327,6 +388,12 @@ public sealed class GreenQueue<T>
     /// left; a channel puts the item it was handed back at the head of the putters, for the next getter.</summary>
     private void GiveBack(HubWaiter getter)
     {
+        if (ReferenceEquals(getter.Value, CompletedSignal))
+        {
+            // It was told the queue is over: nothing was handed to it.
+            return;
+        }
+
         if (MaxSize == 0)
         {
             // The hand-over counted the item as taken; the next one counts it again.

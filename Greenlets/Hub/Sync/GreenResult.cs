@@ -7,11 +7,11 @@ namespace Greenlets;
 /// <summary>A value or an exception that greenlets can wait for: gevent's <c>AsyncResult</c>.</summary>
 /// <typeparam name="T">The value type.</typeparam>
 /// <remarks><see cref="Set"/> and <see cref="SetException"/> may be called from any thread; waiters resume through
-/// their hub. As in gevent, a value once set wins over an exception (<see cref="Get"/> returns it, even after a later
+/// their hub. As in gevent, a value once set wins over an exception (<see cref="Get(TimeSpan?)"/> returns it, even after a later
 /// <see cref="SetException"/>), a later <see cref="Set"/> replaces the value, and one hub callback wakes every waiter.
 /// A setter on another thread does not keep the hub alive: wait with a timeout for cross-thread results, or the waiter may get <see cref="HubLoopExitException"/> first.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenResult<T>
+public sealed partial class GreenResult<T>
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenResult<{typeof(T).Name}> IsReady={IsReady}";
@@ -58,7 +58,7 @@ public sealed class GreenResult<T>
         }
     }
 
-    /// <summary>Sets an exception, rethrown by <see cref="Get"/> unless a value was set, and wakes every waiter.</summary>
+    /// <summary>Sets an exception, rethrown by <see cref="Get(TimeSpan?)"/> unless a value was set, and wakes every waiter.</summary>
     /// <param name="e">The exception.</param>
     /// <exception cref="ArgumentNullException"><paramref name="e"/> is null.</exception>
     /// <remarks>Callable from any thread: posted into the owning hub, which wakes at once.</remarks>
@@ -85,10 +85,13 @@ public sealed class GreenResult<T>
     /// <exception cref="GreenletError">The result belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever set the result.</exception>
-    public bool Wait(TimeSpan? timeout = null)
+    public bool Wait(TimeSpan? timeout = null) => WaitReady(timeout, default);
+
+    private bool WaitReady(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenResult.Wait");
+        cancellationToken.ThrowIfCancellationRequested();
         if (_isReady)
         {
             // gevent: ready, but the wake-up of the earlier waiters is still pending: they run first.
@@ -96,7 +99,7 @@ public sealed class GreenResult<T>
             return true;
         }
 
-        return WaitCore(timeout, "GreenResult.Wait");
+        return WaitCore(timeout, "GreenResult.Wait", cancellationToken);
     }
 
     /// <summary>Waits cooperatively for the result and returns the value, or rethrows the exception that was set.</summary>
@@ -108,13 +111,16 @@ public sealed class GreenResult<T>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever set the result.</exception>
     /// <exception cref="Exception">The exception that was set, with its original stack trace.</exception>
-    public T Get(TimeSpan? timeout = null)
+    public T Get(TimeSpan? timeout = null) => GetCore(timeout, default);
+
+    private T GetCore(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenResult.Get");
+        cancellationToken.ThrowIfCancellationRequested();
 
         // Unlike Wait, a ready result is returned at once, without waiting for the pending wake-ups (gevent).
-        if (!_isReady && !WaitCore(timeout, "GreenResult.Get"))
+        if (!_isReady && !WaitCore(timeout, "GreenResult.Get", cancellationToken))
         {
             throw new GreenTimeoutException($"The result was not set within {timeout}.");
         }
@@ -127,7 +133,7 @@ public sealed class GreenResult<T>
         return _value;
     }
 
-    private bool WaitCore(TimeSpan? timeout, string what)
+    private bool WaitCore(TimeSpan? timeout, string what, CancellationToken cancellationToken)
     {
         HubWaiter waiter = HubWaiter.Begin(what);
         lock (_sync)
@@ -141,7 +147,7 @@ public sealed class GreenResult<T>
             _waiters.Link(waiter);
         }
 
-        _waiters.Block(waiter, timeout);
+        _waiters.Block(waiter, timeout, cancellationToken);
         return _isReady;
     }
 }

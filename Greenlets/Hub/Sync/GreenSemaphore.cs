@@ -8,7 +8,7 @@ namespace Greenlets;
 /// a release does not hand the permit over, so a greenlet that asks first (the releaser, acquiring again before it
 /// waits) takes it, as in gevent. Use it from one tree only.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenSemaphore
+public sealed partial class GreenSemaphore
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenSemaphore CurrentCount={CurrentCount} waiters={_waiters.Count}";
@@ -46,17 +46,21 @@ public sealed class GreenSemaphore
     /// <exception cref="GreenletError">The semaphore belongs to another thread's hub.</exception>
     /// <exception cref="InvalidOperationException">Called from the hub itself while no permit is free.</exception>
     /// <exception cref="HubLoopExitException">Nothing could ever release a permit.</exception>
-    public bool Acquire(TimeSpan? timeout = null)
+    public bool Acquire(TimeSpan? timeout = null) => AcquireCore(timeout, default);
+
+    /// <summary>Takes a permit as <see cref="Acquire(TimeSpan?)"/> does; a cancelled token throws before anything changes.</summary>
+    internal bool AcquireCore(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenSemaphore.Acquire");
+        cancellationToken.ThrowIfCancellationRequested();
         if (_count > 0)
         {
             _count--;
             return true;
         }
 
-        if (timeout == TimeSpan.Zero || !_waiters.Wait("GreenSemaphore.Acquire", timeout))
+        if (timeout == TimeSpan.Zero || !_waiters.Wait("GreenSemaphore.Acquire", timeout, cancellationToken))
         {
             return false;
         }
