@@ -129,6 +129,7 @@ public sealed partial class GreenletHubService : IHostedService, IAsyncDisposabl
 
     private async Task StopCoreAsync(HubThread thread, CancellationToken cancellationToken)
     {
+        // Called under _sync: the stop itself runs after the lock is released, off the caller's stack.
         await Task.Yield();
         try
         {
