@@ -75,6 +75,8 @@ public sealed partial class GreenletHubService : IHostedService, IAsyncDisposabl
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+
+        // All under the lock, so that a StopAsync from another thread sees either nothing started or everything.
         lock (_sync)
         {
             if (_thread is not null || _stop is not null)
@@ -82,15 +84,15 @@ public sealed partial class GreenletHubService : IHostedService, IAsyncDisposabl
                 throw new InvalidOperationException("The greenlet hub service was started already; a service runs once.");
             }
 
-            _thread = new HubThread(_options.ThreadName ?? DefaultThreadName);
+            var thread = new HubThread(_options.ThreadName ?? DefaultThreadName);
+            thread.Hub.UnhandledException += OnUnhandled;
+            Greenlet.UnobservedException += OnUnobserved;
+            var context = new GreenletHubContext(thread.Hub, _services, _stopping.Token);
+            _context = context;
+            _thread = thread;
+            _programTask = thread.InvokeAsync(() => _program(context));
         }
 
-        Hub hub = _thread.Hub;
-        hub.UnhandledException += OnUnhandled;
-        Greenlet.UnobservedException += OnUnobserved;
-        _context = new GreenletHubContext(hub, _services, _stopping.Token);
-        GreenletHubContext context = _context;
-        _programTask = _thread.InvokeAsync(() => _program(context));
         _ = ObserveProgramAsync(_programTask);
         LogStarted(_logger, _options.ThreadName ?? DefaultThreadName);
         return Task.CompletedTask;
