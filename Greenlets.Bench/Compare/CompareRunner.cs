@@ -10,6 +10,12 @@ public static class CompareRunner
     {
         // COMPARE_REPEATS (shared with compare-py/*.py) lowers the sample count, e.g. to 1 for a smoke run.
         int repeats = int.TryParse(Environment.GetEnvironmentVariable("COMPARE_REPEATS"), out int r) && r > 0 ? r : 5;
+        // COMPARE_PIN=0 turns GreenletOptions.PinFiberThreads off, to measure the default against it (pin-compare.sh).
+        if (Environment.GetEnvironmentVariable("COMPARE_PIN") == "0")
+        {
+            GreenletOptions.PinFiberThreads = false;
+        }
+
         var workloads = typeof(CompareRunner).Assembly.GetTypes()
             .Where(t => typeof(ICompareWorkload).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
             .Select(t => (ICompareWorkload)Activator.CreateInstance(t)!)

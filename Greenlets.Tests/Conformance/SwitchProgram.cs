@@ -42,7 +42,7 @@ public sealed record SwitchProgram(int[] Parents, ProgramAction[][] Scripts)
         for (int k = 0; k < Scripts.Length; k++)
         {
             text.Append(k == 0 ? "main" : string.Create(CultureInfo.InvariantCulture, $"g{k} (parent g{Parents[k - 1]})"));
-            text.Append(": ").AppendJoin("; ", Scripts[k]).Append('\n');
+            text.Append(": ").AppendJoin("; ", (IEnumerable<ProgramAction>)Scripts[k]).Append('\n');
         }
 
         return text.ToString().Replace("g0", "main", StringComparison.Ordinal);

@@ -131,6 +131,12 @@ public static class GreenletOptions
     /// inherit the pin (the runtime resets a new thread's affinity). A pinned fiber cannot be moved off a CPU that other
     /// processes keep busy: set this to false when greenlets run long stretches of CPU-bound code in parallel trees on a
     /// loaded machine. Takes effect at the next switch.</para>
+    /// <para>Why the default is true (<c>Greenlets.Bench/pin-compare.sh</c>, 2026-12-03, a 2-vCPU VM shared with other
+    /// builds; ns per operation, pinned against not pinned): ping-pong 538 against 1,232 idle and 423 against 32,959
+    /// beside two CPU-bound competitors; a ring of 100, 1,694 against 2,457 idle and 2,635 against 59,974 loaded;
+    /// <c>Hub.Sleep(0)</c> between two greenlets the same either way (4,203 and 4,104; 5,764 and 5,801). The one loss is
+    /// create + first switch + finish under load, 91,186 against 21,295 (6,992 and 8,636 idle): a new fiber placed on a
+    /// CPU that a competitor keeps busy waits for it.</para>
     /// </remarks>
     public static bool PinFiberThreads
     {

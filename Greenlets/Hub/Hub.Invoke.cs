@@ -123,7 +123,7 @@ public sealed partial class Hub
     /// <para>The caller is identified through <see cref="StackFrame.GetMethod"/>, which needs the method's metadata.
     /// Under JIT (trimmed or not) a method on the stack keeps it; under NativeAOT it is usually absent, GetMethod returns
     /// null and the check is skipped: the misuse then hangs as it would without the check, and nothing else changes. A
-    /// name-only test (<see cref="DiagnosticMethodInfo"/>) cannot replace it, since an iterator's <c>MoveNext</c> has
+    /// name-only test (<c>DiagnosticMethodInfo</c>, .NET 9) cannot replace it, since an iterator's <c>MoveNext</c> has
     /// the same compiler-generated names as an async method's and may legitimately call AsTask then wait with
     /// <c>Hub.Wait</c>.</para></remarks>
     /// <exception cref="InvalidOperationException">The await could never complete.</exception>

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# GreenletOptions.PinFiberThreads on against off (issue 14): the side-by-side workloads that switch between fiber
+# threads, idle and beside two CPU-bound competitors, runs interleaved (on, off, on, off, ...) so that a change in
+# the machine's load hits both alike. Each run prints the median of COMPARE_REPEATS samples; the table shows the median
+# of RUNS runs. About a minute and a half with the defaults.
+# Usage: Greenlets.Bench/pin-compare.sh [RUNS]   (default 3)
+set -euo pipefail
+cd "$(dirname "$0")"
+runs=${1:-3}
+workloads=(switch_pingpong ring100 hub_sleep0_2 create_switch_finish)
+dotnet build -c Release Greenlets.Bench.csproj >/dev/null
+out=$(mktemp -d)
+competitors=()
+trap 'kill "${competitors[@]}" 2>/dev/null || true; rm -rf "$out"' EXIT
+
+measure() { # load pin run
+  COMPARE_REPEATS=${COMPARE_REPEATS:-5} COMPARE_PIN=$2 dotnet run -c Release --no-build --project Greenlets.Bench.csproj -- \
+    --compare "${workloads[@]}" >"$out/$1.$2.$3"
+}
+
+for load in idle loaded; do
+  if [ "$load" = loaded ]; then
+    for _ in 1 2; do
+      timeout 900 sh -c 'while :; do :; done' &
+      competitors+=("$!")
+    done
+  fi
+  for run in $(seq "$runs"); do
+    measure "$load" 1 "$run"
+    measure "$load" 0 "$run"
+  done
+done
+
+printf '| workload | idle, pinned | idle, not pinned | 2 competitors, pinned | 2 competitors, not pinned |\n|---|---:|---:|---:|---:|\n'
+for w in "${workloads[@]}"; do
+  row="| $w"
+  for cfg in idle.1 idle.0 loaded.1 loaded.0; do
+    m=$(cat "$out/$cfg".* | awk -v w="$w" '$1 == w { print $2 }' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    row="$row | $m"
+  done
+  echo "$row |"
+done
+echo "(ns per operation, median of $runs runs of ${COMPARE_REPEATS:-5} samples each; $(nproc) CPUs)"
