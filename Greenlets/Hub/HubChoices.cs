@@ -101,7 +101,14 @@ internal sealed class HubChoices(IHubChooser chooser)
         }
 
         TTimer pick = due[chosen].Timer;
+#if NET9_0_OR_GREATER
         timers.Remove(pick, out _, out _, ReferenceEqualityComparer.Instance);
+#else
+        // .NET 8's PriorityQueue has no Remove: rebuild it without the pick (a test-only path, several timers due at once).
+        var rest = timers.UnorderedItems.Where(t => !ReferenceEquals(t.Element, pick)).ToList();
+        timers.Clear();
+        timers.EnqueueRange(rest);
+#endif
         timers.Enqueue(first, firstPriority);
         return pick;
     }
