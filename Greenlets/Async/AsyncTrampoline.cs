@@ -54,16 +54,7 @@ internal static class AsyncTrampoline
                 return true;
             }
 
-            // A tree with a scheduler runs each step in the greenlet's synchronization context (see AsyncSchedulerLink).
-            if (tree.Scheduler is null)
-            {
-                target.Step();
-            }
-            else
-            {
-                target.StepScheduled(tree, frame);
-            }
-
+            target.Step();
             target.EndStep();
             AsyncGreenlet? switched = frame.Next;
             frame.Next = null;
