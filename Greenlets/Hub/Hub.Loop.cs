@@ -5,16 +5,11 @@ namespace Greenlets;
 
 public sealed partial class Hub
 {
-    // gevent runs its callbacks until none is left, checking every 50 whether the switch interval (5 ms) passed so
-    // that due timers are not starved forever.
-    private const int CallbackCheckCount = 50;
-
-    private readonly Queue<HubReadyItem> _ready = new();
-    private readonly List<HubWaiter> _drainWaiters = [];
-    private int _pendingTasks;
+    // The ready queue, timers, posts and loop rules, shared with AsyncHub.
+    private readonly HubLoopCore _loop;
     private Greenlet? _dispatching;
 
-    internal int ReadyCount => _ready.Count;
+    internal int ReadyCount => _loop.ReadyCount;
 
     /// <summary>Runs the loop, in gevent's order: every ready callback (FIFO, including those scheduled meanwhile),
     /// then, after sleeping while idle, the due timers, each run directly.</summary>
@@ -37,29 +32,30 @@ public sealed partial class Hub
 
         while (true)
         {
-            DrainExternal();
+            _loop.DrainExternal();
             if (!RunCallbacks())
             {
                 return null;
             }
 
-            if (_ready.Count == 0 && _external.IsEmpty)
+            if (_loop.IsIdle)
             {
-                if (_keepAliveTimers == 0 && _pendingTasks == 0)
+                switch (_loop.WhenIdle())
                 {
-                    if (_drainWaiters.Count > 0)
-                    {
-                        WakeDrainWaiters();
-                    }
-                    else if (!ThrowLoopExit())
-                    {
-                        return null;
-                    }
+                    case HubLoopCore.IdleAction.WakeDrains:
+                        _loop.WakeDrainWaiters();
+                        continue;
+                    case HubLoopCore.IdleAction.Exit:
+                        if (!ThrowLoopExit())
+                        {
+                            return null;
+                        }
 
-                    continue;
+                        continue;
+                    default:
+                        IdleUntilNextTimer();
+                        break;
                 }
-
-                IdleUntilNextTimer();
             }
 
             if (!RunDueTimers())
@@ -70,11 +66,11 @@ public sealed partial class Hub
     }
 
     /// <summary>Adds a scheduled task to start to the end of the ready queue.</summary>
-    internal void EnqueueStart(GreenTask task) => _ready.Enqueue(HubReadyItem.Start(task));
+    internal void EnqueueStart(GreenTask task) => _loop.Enqueue(HubReadyItem.Start(task));
 
     /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets
     /// (gevent's <c>loop.run_callback</c>); callable only in the hub's tree.</summary>
-    internal void Schedule(Action callback) => _ready.Enqueue(HubReadyItem.Call(callback));
+    internal void Schedule(Action callback) => _loop.Enqueue(HubReadyItem.Call(callback));
 
     /// <summary>Reports an error nobody observes, to <see cref="UnhandledException"/> or standard error.</summary>
     internal void ReportError(Greenlet source, Exception exception) =>
@@ -98,8 +94,9 @@ public sealed partial class Hub
                     // Killed or timed out after the wake was queued: the wait is over, nothing to resume.
                     if (waiter.IsResumable)
                     {
-                        _dispatching = waiter.Greenlet;
-                        waiter.Greenlet.Switch(waiter);
+                        var greenlet = (Greenlet)waiter.Party;
+                        _dispatching = greenlet;
+                        greenlet.Switch(waiter);
                     }
 
                     break;
@@ -139,7 +136,7 @@ public sealed partial class Hub
     {
         try
         {
-            Parent!.Throw(new HubLoopExitException(DescribeBlockedForever(), Waiting()));
+            Parent!.Throw(new HubLoopExitException(DescribeBlockedForever(), _loop.Waiting()));
         }
         catch (GreenletExit)
         {
@@ -156,33 +153,15 @@ public sealed partial class Hub
     /// <summary>Runs the ready callbacks until none is left or the switch interval passed; false when the hub must end.</summary>
     private bool RunCallbacks()
     {
-        long start = _time.GetTimestamp();
-        int count = CallbackCheckCount;
-        while (_ready.TryDequeue(out HubReadyItem item))
+        _loop.BeginCallbacks();
+        while (_loop.TryNextCallback(out HubReadyItem item))
         {
             if (!Dispatch(item))
             {
                 return false;
             }
-
-            if (--count == 0 && _ready.Count > 0)
-            {
-                count = CallbackCheckCount;
-                if (_time.GetTimestamp() - start >= _switchInterval)
-                {
-                    break;
-                }
-            }
         }
 
         return true;
-    }
-
-    private void WakeDrainWaiters()
-    {
-        foreach (HubWaiter waiter in _drainWaiters.ToArray())
-        {
-            waiter.Wake(null);
-        }
     }
 }

@@ -162,7 +162,7 @@ public sealed class GreenQueue<T>
             }
 
             // A hand-over with no putter to resume afterwards.
-            _putters.AddLast(HubWaiter.HandOver(_hub!, Greenlet.Current, "GreenQueue.TryPut", item));
+            _putters.AddLast(HubWaiter.HandOver(_hub!, _hub!.CurrentParty, "GreenQueue.TryPut", item));
             ScheduleUnlock();
             return true;
         }
@@ -330,7 +330,7 @@ public sealed class GreenQueue<T>
         if (MaxSize == 0)
         {
             // The hand-over counted the item as taken; the next one counts it again.
-            _putters.AddFirst(HubWaiter.HandOver(getter.Hub, getter.Greenlet, "GreenQueue.Put", getter.Value));
+            _putters.AddFirst(HubWaiter.HandOver(getter.Hub, getter.Party, "GreenQueue.Put", getter.Value));
             if (--_unfinished == 0)
             {
                 _allDone.Set();
