@@ -14,6 +14,9 @@ public sealed partial class AsyncHub
     private readonly Queue<HubReadyItem> _next = new();
     private AsyncGreenlet? _dispatching;
 
+    // The thread running the hub's own code outside a trampoline step (after it idled), or 0.
+    private volatile int _freeRunningThread;
+
     /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets
     /// (gevent's <c>loop.run_callback</c>); callable only in the hub's tree.</summary>
     internal void Schedule(Action callback) => _loop.Enqueue(HubReadyItem.Call(callback));
@@ -86,7 +89,11 @@ public sealed partial class AsyncHub
                         TimeSpan? delay = _loop.NextTimerDelay();
                         if (delay != TimeSpan.Zero)
                         {
+                            _freeRunningThread = 0;
                             await _signal.WaitAsync(delay, _loop.Time);
+
+                            // Resumed outside any trampoline step: remember whose code this thread runs (see IsOwnFlow).
+                            _freeRunningThread = Environment.CurrentManagedThreadId;
                         }
 
                         break;

@@ -6,7 +6,7 @@ namespace Greenlets;
 
 public sealed partial class AsyncHub : IWaitHub
 {
-    bool IWaitHub.IsRunning => AsyncTree.Flow is AsyncTree tree && tree == _tree && tree.Current == this;
+    bool IWaitHub.IsRunning => _tree.Current == this && IsOwnFlow;
 
     bool IWaitHub.IsOwnTree => IsOwnFlow;
 
@@ -15,13 +15,32 @@ public sealed partial class AsyncHub : IWaitHub
 
     string IWaitHub.Owner => $"the async hub of another flow ({this})";
 
-    /// <summary>Gets whether the caller's flow is this hub's tree: code of one of its greenlets, or its outside code.</summary>
-    internal bool IsOwnFlow => AsyncTree.Flow switch
+    /// <summary>Gets whether the caller is the code of this hub's tree that holds the baton: a step of the tree running
+    /// on this thread, greenlet code resumed after a foreign await, the hub's own code, or outside code while the main
+    /// greenlet runs.</summary>
+    /// <remarks>The flow alone does not tell: a <see cref="Task.Run(Action)"/> started in the flow inherits its
+    /// <see cref="ExecutionContext"/> and runs concurrently, so it must post like any other thread. Code of the flow
+    /// that runs while the baton is elsewhere (the main greenlet parked, or the hub idle) is such concurrent code. A
+    /// task started while its starter holds the baton cannot be told apart from it: do not share a tree's objects with
+    /// work that runs concurrently with the greenlet that started it.</remarks>
+    internal bool IsOwnFlow
     {
-        AsyncTree tree => tree == _tree,
-        AsyncGreenlet main => main.Tree == _tree,
-        _ => false,
-    };
+        get
+        {
+            if (_tree.FrameOnThisThread() is not null)
+            {
+                return true;
+            }
+
+            AsyncGreenlet holder = _tree.Current;
+            return AsyncTree.Flow switch
+            {
+                AsyncTree tree => tree == _tree && (holder != this || _freeRunningThread == Environment.CurrentManagedThreadId),
+                AsyncGreenlet main => main.Tree == _tree && holder == main,
+                _ => false,
+            };
+        }
+    }
 
     void IWaitHub.Schedule(Action callback) => Schedule(callback);
 

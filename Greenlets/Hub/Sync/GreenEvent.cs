@@ -11,7 +11,7 @@ namespace Greenlets;
 /// waiter gets <see cref="HubLoopExitException"/>, so wait with a timeout (or on a <see cref="Task"/> with
 /// <see cref="Hub.Wait(Task)"/>) for cross-thread signals.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenEvent
+public sealed partial class GreenEvent
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenEvent IsSet={IsSet} waiters={_waiters.Count}";
@@ -79,19 +79,23 @@ public sealed class GreenEvent
             return true;
         }
 
-        HubWaiter waiter = HubWaiter.Begin(what);
+        // True once notified, even if the flag was cleared again before this greenlet ran (gevent).
+        return LinkUnlessSet(HubWaiter.Begin(what)) is not { } waiter || _waiters.Block(waiter, timeout);
+    }
+
+    /// <summary>Links <paramref name="waiter"/> unless the flag was set meanwhile (then the wait is abandoned and null
+    /// returned): the half of a wait both hubs share, under the lock a setter on another thread takes.</summary>
+    private HubWaiter? LinkUnlessSet(HubWaiter waiter)
+    {
         lock (_sync)
         {
             if (_isSet)
             {
                 waiter.Abandon();
-                return true;
+                return null;
             }
 
-            _waiters.Link(waiter);
+            return _waiters.Link(waiter);
         }
-
-        // True once notified, even if the flag was cleared again before this greenlet ran (gevent).
-        return _waiters.Block(waiter, timeout);
     }
 }

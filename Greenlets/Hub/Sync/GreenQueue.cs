@@ -15,7 +15,7 @@ namespace Greenlets;
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "The name is part of the API contract (gevent's Queue).")]
-public sealed class GreenQueue<T>
+public sealed partial class GreenQueue<T>
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenQueue<{typeof(T).Name}> Count={Count} MaxSize={MaxSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} getters={_getters.Count} putters={_putters.Count}";
@@ -29,6 +29,10 @@ public sealed class GreenQueue<T>
     private readonly Action<HubWaiter> _giveBack;
     private IWaitHub? _hub;
     private bool _unlockScheduled;
+
+    // Where a yielded unlock (async hub) continues: a queue's getter check of the same round, a channel's putter resume.
+    private bool _getterTurn;
+    private HubWaiter? _handedOver;
     private int _unfinished;
 
     /// <summary>Creates a queue.</summary>
@@ -76,27 +80,9 @@ public sealed class GreenQueue<T>
         }
 
         _binding.Enter("GreenQueue.Put");
-        if (MaxSize != 0 && TryPut(item))
+        if (BeginPut(item, timeout, async: false) is { } waiter && !waiter.Park(timeout))
         {
-            return;
-        }
-
-        // A channel's put always waits for the getter to run (gevent): with TimeSpan.Zero, only when a getter waits.
-        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _getters.Count == 0))
-        {
-            throw new GreenTimeoutException("The queue is full.");
-        }
-
-        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Put", item).Enqueue(_putters);
-        _hub ??= waiter.Hub;
-        if (_getters.Count > 0)
-        {
-            ScheduleUnlock();
-        }
-
-        if (!waiter.Park(timeout))
-        {
-            throw new GreenTimeoutException($"The queue stayed full for {timeout}.");
+            throw StayedFull(timeout);
         }
     }
 
@@ -117,26 +103,13 @@ public sealed class GreenQueue<T>
             return item;
         }
 
-        // A channel's get always waits for the putter's hand-over (gevent): with TimeSpan.Zero, only when a putter waits.
-        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _putters.Count == 0))
-        {
-            throw new GreenTimeoutException("The queue is empty.");
-        }
-
-        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Get").Enqueue(_getters);
-        _hub ??= waiter.Hub;
-        if (_putters.Count > 0)
-        {
-            ScheduleUnlock();
-        }
-
+        HubWaiter waiter = BeginGet(timeout, async: false);
         if (!waiter.Park(timeout, giveBack: _giveBack))
         {
-            throw new GreenTimeoutException($"The queue stayed empty for {timeout}.");
+            throw StayedEmpty(timeout);
         }
 
-        // A queue's getter takes the item itself, now that it runs; a channel's was handed over.
-        return MaxSize == 0 ? (T)waiter.Value! : _items.Dequeue();
+        return Took(waiter);
     }
 
     /// <summary>Puts an item if that needs no waiting: there is room (for a channel: a getter waits).</summary>
@@ -251,6 +224,61 @@ public sealed class GreenQueue<T>
         return _allDone.Wait(timeout, "GreenQueue.Join");
     }
 
+    private static GreenTimeoutException StayedFull(TimeSpan? timeout) => new($"The queue stayed full for {timeout}.");
+
+    private static GreenTimeoutException StayedEmpty(TimeSpan? timeout) => new($"The queue stayed empty for {timeout}.");
+
+    /// <summary>The half of a put both hubs share: puts the item if that needs no waiting (null), else links the
+    /// putter (and schedules the hand-over to a waiting getter) and returns the wait to park.</summary>
+    /// <exception cref="GreenTimeoutException">With <see cref="TimeSpan.Zero"/>, the put would have to wait.</exception>
+    private HubWaiter? BeginPut(T item, TimeSpan? timeout, bool async)
+    {
+        if (MaxSize != 0 && TryPut(item))
+        {
+            return null;
+        }
+
+        // A channel's put always waits for the getter to run (gevent): with TimeSpan.Zero, only when a getter waits.
+        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _getters.Count == 0))
+        {
+            throw new GreenTimeoutException("The queue is full.");
+        }
+
+        HubWaiter waiter = (async ? HubWaiter.BeginEither("GreenQueue.PutAsync", item) : HubWaiter.Begin("GreenQueue.Put", item)).Enqueue(_putters);
+        _hub ??= waiter.Hub;
+        if (_getters.Count > 0)
+        {
+            ScheduleUnlock();
+        }
+
+        return waiter;
+    }
+
+    /// <summary>The half of a get both hubs share, once no item could be taken at once: links the getter (and
+    /// schedules a waiting putter's hand-over) and returns the wait to park.</summary>
+    /// <exception cref="GreenTimeoutException">With <see cref="TimeSpan.Zero"/>, the get would have to wait.</exception>
+    private HubWaiter BeginGet(TimeSpan? timeout, bool async)
+    {
+        // A channel's get always waits for the putter's hand-over (gevent): with TimeSpan.Zero, only when a putter waits.
+        if (timeout == TimeSpan.Zero && (MaxSize != 0 || _putters.Count == 0))
+        {
+            throw new GreenTimeoutException("The queue is empty.");
+        }
+
+        HubWaiter waiter = (async ? HubWaiter.BeginEither("GreenQueue.GetAsync") : HubWaiter.Begin("GreenQueue.Get")).Enqueue(_getters);
+        _hub ??= waiter.Hub;
+        if (_putters.Count > 0)
+        {
+            ScheduleUnlock();
+        }
+
+        return waiter;
+    }
+
+    /// <summary>What a getter woken for an item takes: a queue's getter takes it itself, now that it runs; a channel's
+    /// was handed over.</summary>
+    private T Took(HubWaiter getter) => MaxSize == 0 ? (T)getter.Value! : _items.Dequeue();
+
     private void Enqueue(T item)
     {
         _items.Enqueue(item);
@@ -272,54 +300,103 @@ public sealed class GreenQueue<T>
 
     // gevent's Queue._unlock: lets a putter in while there is room, then a getter take an item while there is one;
     // each is switched into and runs until it waits again.
+    // On an async hub, which resumes a waiter only after the current callback, the unlock stops after each resume
+    // and continues (IWaitHub.RunNext) once that waiter ran: each check sees what the woken greenlet did, as here.
     private void UnlockQueue()
     {
+        bool yielded = false;
         try
         {
             bool again = true;
             while (again)
             {
                 again = false;
-                if (_putters.First is { } putter && HasRoom)
+                if (!_getterTurn && _putters.First is { } putter && HasRoom)
                 {
                     again = true;
                     _putters.RemoveFirst();
                     Enqueue((T)putter.Payload!);
-                    putter.Resume(null);
+                    _getterTurn = true;
+                    if (putter.Resume(null) && (yielded = YieldUnlock()))
+                    {
+                        return;
+                    }
                 }
 
+                _getterTurn = false;
                 if (_getters.First is { } getter && _items.Count > 0)
                 {
                     again = true;
                     _getters.RemoveFirst();
-                    getter.Resume(null);
+                    if (getter.Resume(null) && (yielded = YieldUnlock()))
+                    {
+                        return;
+                    }
                 }
             }
         }
         finally
         {
-            _unlockScheduled = false;
+            if (!yielded)
+            {
+                _getterTurn = false;
+                _unlockScheduled = false;
+            }
         }
+    }
+
+    /// <summary>On a hub that does not resume inline: continues the unlock after the waiter just resumed (true).</summary>
+    private bool YieldUnlock()
+    {
+        if (_hub!.ResumesInline)
+        {
+            return false;
+        }
+
+        _hub.RunNext(_unlock);
+        return true;
     }
 
     // gevent's Channel._unlock: hands each waiting putter's item to a waiting getter; the getter runs first.
     private void UnlockChannel()
     {
+        bool yielded = false;
         try
         {
-            while (_putters.First is { } putter && _getters.First is { } getter)
+            while (true)
             {
+                if (_handedOver is { } giver)
+                {
+                    // The getter of this hand-over ran: now its putter.
+                    _handedOver = null;
+                    if (giver.Resume(null) && (yielded = YieldUnlock()))
+                    {
+                        return;
+                    }
+                }
+
+                if (_putters.First is not { } putter || _getters.First is not { } getter)
+                {
+                    break;
+                }
+
                 _getters.RemoveFirst();
                 _putters.RemoveFirst();
                 _unfinished++;
                 _allDone.Clear();
-                getter.Resume(putter.Payload);
-                putter.Resume(null);
+                _handedOver = putter;
+                if (getter.Resume(putter.Payload) && (yielded = YieldUnlock()))
+                {
+                    return;
+                }
             }
         }
         finally
         {
-            _unlockScheduled = false;
+            if (!yielded)
+            {
+                _unlockScheduled = false;
+            }
         }
     }
 

@@ -11,7 +11,7 @@ namespace Greenlets;
 /// <see cref="SetException"/>), a later <see cref="Set"/> replaces the value, and one hub callback wakes every waiter.
 /// A setter on another thread does not keep the hub alive: wait with a timeout for cross-thread results, or the waiter may get <see cref="HubLoopExitException"/> first.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenResult<T>
+public sealed partial class GreenResult<T>
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenResult<{typeof(T).Name}> IsReady={IsReady}";
@@ -119,6 +119,12 @@ public sealed class GreenResult<T>
             throw new GreenTimeoutException($"The result was not set within {timeout}.");
         }
 
+        return Outcome();
+    }
+
+    /// <summary>The value, or the exception that was set rethrown; the result is ready.</summary>
+    private T Outcome()
+    {
         if (!_hasValue)
         {
             _error!.Throw();
@@ -129,19 +135,27 @@ public sealed class GreenResult<T>
 
     private bool WaitCore(TimeSpan? timeout, string what)
     {
-        HubWaiter waiter = HubWaiter.Begin(what);
+        if (LinkUnlessReady(HubWaiter.Begin(what)) is { } waiter)
+        {
+            _waiters.Block(waiter, timeout);
+        }
+
+        return _isReady;
+    }
+
+    /// <summary>Links <paramref name="waiter"/> unless the result was set meanwhile (then the wait is abandoned and
+    /// null returned), under the lock a setter on another thread takes.</summary>
+    private HubWaiter? LinkUnlessReady(HubWaiter waiter)
+    {
         lock (_sync)
         {
             if (_isReady)
             {
                 waiter.Abandon();
-                return true;
+                return null;
             }
 
-            _waiters.Link(waiter);
+            return _waiters.Link(waiter);
         }
-
-        _waiters.Block(waiter, timeout);
-        return _isReady;
     }
 }

@@ -8,7 +8,7 @@ namespace Greenlets;
 /// a release does not hand the permit over, so a greenlet that asks first (the releaser, acquiring again before it
 /// waits) takes it, as in gevent. Use it from one tree only.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenSemaphore
+public sealed partial class GreenSemaphore
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenSemaphore CurrentCount={CurrentCount} waiters={_waiters.Count}";
@@ -61,10 +61,17 @@ public sealed class GreenSemaphore
             return false;
         }
 
-        // The notifier switched here while a permit was free, and nothing ran in between.
+        TakeWokenPermit();
+        return true;
+    }
+
+    /// <summary>Takes the permit a notifier woke this waiter for.</summary>
+    private void TakeWokenPermit()
+    {
+        // The notifier resumed this greenlet while a permit was free, and nothing ran in between (an async hub's
+        // notifier continues only after this greenlet ran, see WaitList).
         Debug.Assert(_count > 0, "woken without a permit");
         _count--;
-        return true;
     }
 
     /// <summary>Returns a permit and schedules the wake-up of the first waiter; the permit is not handed over, so
