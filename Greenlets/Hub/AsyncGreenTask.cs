@@ -226,6 +226,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
             return;
         }
 
+        CancelToken();
         try
         {
             await ThrowAsync(exception);
@@ -375,6 +376,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
 
     private void KillBeforeStart(Exception exception)
     {
+        CancelToken();
         _startTimer?.Cancel();
         _body = null;
 

@@ -290,6 +290,7 @@ public partial class GreenTask : Greenlet
             return;
         }
 
+        CancelToken();
         try
         {
             Throw(exception);
@@ -399,6 +400,7 @@ public partial class GreenTask : Greenlet
 
     private void KillBeforeStart(Exception exception)
     {
+        CancelToken();
         _startTimer?.Cancel();
         _body = null;
 

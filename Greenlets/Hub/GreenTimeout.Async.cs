@@ -14,6 +14,7 @@ public sealed partial class GreenTimeout
         }
 
         HasFired = true;
+        (owner as AsyncGreenTask)?.CancelToken();
         hub.RunNextAsync(async () =>
         {
             if (owner.State == GreenletState.Suspended)

@@ -88,6 +88,7 @@ public sealed partial class GreenTimeout : IDisposable
         }
 
         HasFired = true;
+        (owner as GreenTask)?.CancelToken();
         owner.Throw(_exception);
     }
 }
