@@ -422,3 +422,116 @@ public class AsyncHubTests
 
     private static void Discard(ValueTask task) => Assert.Fail($"expected a synchronous throw, got {task}");
 }
+
+/// <summary>Misuse of the async hub gets the documented exception before anything changes, and leaves it usable.</summary>
+public class AsyncHubMisuseTests
+{
+    [Fact]
+    public void SyncWait_InAsyncGreenletCode_ThrowsAndBindsNothing() => AsyncTestFlow.Run(async () =>
+    {
+        var ev = new GreenEvent();
+        var q = new GreenQueue<int>();
+        AsyncGreenTask task = AsyncHub.Spawn(() =>
+        {
+            Assert.Throws<InvalidOperationException>(() => ev.Wait());
+            Assert.Throws<InvalidOperationException>(() => q.Get());
+            Assert.Throws<InvalidOperationException>(() => Hub.Sleep(0));
+            return default;
+        });
+        await task.GetAsync();
+
+        // Still unbound: the async members bind them to this hub and work.
+        ev.Set();
+        Assert.True(await ev.WaitAsync());
+        await q.PutAsync(1);
+        Assert.Equal(1, await q.GetAsync());
+    });
+
+    [Fact]
+    public void JoinAsync_FromAnotherFlow_ThrowsGreenletError()
+    {
+        AsyncGreenTask? task = null;
+        AsyncTestFlow.Run(() =>
+        {
+            task = AsyncHub.Spawn(() => default);
+            return Task.CompletedTask;
+        });
+        AsyncTestFlow.Run(async () =>
+        {
+            _ = AsyncHub.Current;
+            await Assert.ThrowsAsync<GreenletError>(async () => await task!.JoinAsync());
+            Assert.Throws<GreenletError>(() => Discard(AsyncHub.JoinAllAsync([task!])));
+        });
+    }
+
+    [Fact]
+    public void AsyncMember_OnAThreadHubObject_FromAnAsyncHub_ThrowsGreenletError()
+    {
+        var ev = new GreenEvent();
+        OnThread.Run(() => Assert.False(ev.Wait(TimeSpan.Zero)));
+        AsyncTestFlow.Run(async () =>
+        {
+            _ = AsyncHub.Current;
+            await Assert.ThrowsAsync<GreenletError>(async () => await ev.WaitAsync());
+        });
+    }
+
+    [Fact]
+    public void KillAsync_NotBlockingFromAnotherThread_IsPostedIntoTheHub() => AsyncTestFlow.Run(async () =>
+    {
+        AsyncGreenTask task = AsyncHub.Spawn(() => AsyncHub.SleepAsync(Timeout.InfiniteTimeSpan));
+        await AsyncHub.SleepAsync(0);
+        Task killer;
+        using (ExecutionContext.SuppressFlow())
+        {
+            killer = Task.Run(async () => await task.KillAsync(block: false));
+        }
+
+        await AsyncHub.WaitAsync(killer);
+        Assert.True(await task.JoinAsync());
+        Assert.IsType<GreenletExit>(task.Value);
+    });
+
+    [Fact]
+    public void KillAsync_ItsOwnTask_RaisesTheExceptionAtOnce() => AsyncTestFlow.Run(async () =>
+    {
+        AsyncGreenTask? self = null;
+        self = AsyncHub.Spawn(async () =>
+        {
+            await self!.KillAsync(new FormatException("self"));
+        });
+        await self.JoinAsync();
+        Assert.IsType<FormatException>(self.Exception);
+    });
+
+    [Fact]
+    public void JoinAsync_OnItself_Throws() => AsyncTestFlow.Run(async () =>
+    {
+        AsyncGreenTask? self = null;
+        self = AsyncHub.Spawn(async () => await self!.JoinAsync());
+        await self.JoinAsync();
+        Assert.IsType<InvalidOperationException>(self.Exception);
+    });
+
+    [Fact]
+    public void Members_InvalidArguments_ThrowBeforeAnythingChanges() => AsyncTestFlow.Run(async () =>
+    {
+        AsyncGreenTask task = AsyncHub.Spawn(() => default);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Discard(task.JoinAsync(TimeSpan.FromSeconds(-2))));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Discard(task.GetAsync(TimeSpan.FromSeconds(-2))));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Discard(task.KillAsync(timeout: TimeSpan.FromSeconds(-2))));
+        Assert.Throws<ArgumentNullException>(() => task.Link(null!));
+        Assert.Throws<ArgumentNullException>(() => Discard(AsyncHub.JoinAllAsync(null!)));
+        Assert.Throws<ArgumentNullException>(() => Discard(AsyncHub.KillAllAsync([null!])));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AsyncHub.SpawnLater(TimeSpan.FromSeconds(-2), () => default));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await AsyncHub.WaitAsync((Task)null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Discard(new GreenEvent().WaitAsync(TimeSpan.FromSeconds(-2))));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Discard(new GreenQueue<int>().GetAsync(TimeSpan.FromSeconds(-2))));
+        Assert.False(task.IsReady);
+        Assert.True(await task.JoinAsync());
+    });
+
+    private static void Discard(ValueTask task) => Assert.Fail($"expected a synchronous throw, got {task}");
+
+    private static void Discard<T>(ValueTask<T> task) => Assert.Fail($"expected a synchronous throw, got {task}");
+}

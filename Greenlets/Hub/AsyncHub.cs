@@ -38,6 +38,7 @@ public sealed partial class AsyncHub : AsyncGreenlet
         _tree = tree;
         _loop = new HubLoopCore(this, time, _signal.Set);
         Name = "hub";
+        HubRegistry.Add(this);
     }
 
     /// <summary>Raised for an error nobody observes in this hub's tree: a failed <see cref="AsyncGreenTask"/> with no
@@ -61,6 +62,17 @@ public sealed partial class AsyncHub : AsyncGreenlet
     };
 
     internal int ReadyCount => _loop.ReadyCount + _next.Count;
+
+    /// <summary>Refuses a synchronous wait from async greenlet code, before anything changes.</summary>
+    /// <exception cref="InvalidOperationException">The caller is the code of an async greenlet.</exception>
+    internal static void ThrowIfAsyncCaller()
+    {
+        if (AsyncTree.Flow is AsyncTree)
+        {
+            throw new InvalidOperationException(
+                "A synchronous wait was called from async greenlet code, where it would park a thread hub that nothing runs: await the *Async member instead (SleepAsync, WaitAsync, GetAsync, PutAsync, AcquireAsync, JoinAsync).");
+        }
+    }
 
     internal int TimerCount => _loop.TimerCount;
 

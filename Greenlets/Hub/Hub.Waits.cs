@@ -33,9 +33,11 @@ public sealed partial class Hub : IWaitHub
     IWaitParty IWaitHub.CurrentParty => Greenlet.Current;
 
     /// <summary>Returns the running greenlet, which must not be the hub.</summary>
-    /// <exception cref="InvalidOperationException">The caller is the hub (a callback).</exception>
+    /// <exception cref="InvalidOperationException">The caller is the hub (a callback), or async greenlet code (which
+    /// waits with the <c>*Async</c> members: a synchronous wait there would park a thread hub nothing runs).</exception>
     internal Greenlet CheckCanBlock()
     {
+        AsyncHub.ThrowIfAsyncCaller();
         Greenlet current = Greenlet.Current;
         if (current == this)
         {

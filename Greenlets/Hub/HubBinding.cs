@@ -79,6 +79,11 @@ internal sealed class HubBinding
             return;
         }
 
+        if (!async)
+        {
+            AsyncHub.ThrowIfAsyncCaller();
+        }
+
         if (hub is null)
         {
             IWaitHub current = async ? AsyncHub.Current : Greenlets.Hub.Current;
