@@ -36,4 +36,18 @@ public sealed partial class GreenSemaphore
         TakeWokenPermit();
         return true;
     }
+
+    /// <summary>Waits from async greenlet code until a permit is free, without taking it: gevent's <c>Semaphore.wait</c>.</summary>
+    /// <returns>True when a permit is free; false when the timeout passed first.</returns>
+    internal ValueTask<bool> WaitAvailableAsync(TimeSpan? timeout, string what)
+    {
+        if (_count > 0)
+        {
+            return new ValueTask<bool>(true);
+        }
+
+        return timeout == TimeSpan.Zero ? new ValueTask<bool>(false) : WaitAvailableSlowAsync(timeout, what);
+    }
+
+    private async ValueTask<bool> WaitAvailableSlowAsync(TimeSpan? timeout, string what) => await _waiters.WaitAsync(what, timeout) && _count > 0;
 }
