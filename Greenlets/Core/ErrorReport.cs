@@ -23,6 +23,17 @@ internal static class ErrorReport
         GreenletExceptionEventArgs args,
         string fallback,
         string eventName,
+        bool letKillsThrough) =>
+        Raise(handlers, sender, args, $"{args.Exception.GetType().Name} from {args.Greenlet}", fallback, eventName, letKillsThrough);
+
+    /// <summary>The same for any event data (an async greenlet's): <paramref name="what"/> names the reported error.</summary>
+    public static void Raise<TArgs>(
+        EventHandler<TArgs>? handlers,
+        object? sender,
+        TArgs args,
+        string what,
+        string fallback,
+        string eventName,
         bool letKillsThrough)
     {
         if (handlers is null)
@@ -35,13 +46,13 @@ internal static class ErrorReport
         {
             try
             {
-                ((EventHandler<GreenletExceptionEventArgs>)subscriber)(sender, args);
+                ((EventHandler<TArgs>)subscriber)(sender, args);
             }
             catch (Exception e) when (!letKillsThrough || e is not GreenletExit)
             {
                 // A reporting path has no caller that could handle this; losing the process to a logging bug
                 // would be worse than a line on standard error.
-                Console.Error.WriteLine($"A {eventName} handler failed while reporting {args.Exception.GetType().Name} from {args.Greenlet}: {e}");
+                Console.Error.WriteLine($"A {eventName} handler failed while reporting {what}: {e}");
             }
         }
     }

@@ -297,6 +297,7 @@ public partial class GreenTask : Greenlet
             return;
         }
 
+        CancelToken();
         try
         {
             Throw(exception);
@@ -410,6 +411,7 @@ public partial class GreenTask : Greenlet
 
     private void KillBeforeStart(Exception exception)
     {
+        CancelToken();
         _startTimer?.Cancel();
         _body = null;
 

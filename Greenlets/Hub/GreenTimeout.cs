@@ -9,15 +9,21 @@ namespace Greenlets;
 /// its time limit, the hub raises <see cref="GreenTimeoutException"/> (or the given exception) in the
 /// greenlet that created the timeout, at its pending wait. Disposing cancels it. A block that never waits
 /// cooperatively cannot be interrupted.</para>
+/// <para>In async greenlet code (an <see cref="AsyncHub"/>'s tree) it works the same way around awaits:
+/// <c>using (new GreenTimeout(span)) { await queue.GetAsync(); }</c>; the exception is raised at the pending
+/// cooperative wait of the async greenlet that created it. Outside code of a flow counts as async once the flow's
+/// <see cref="AsyncHub.Current"/> exists (touch it first in the entry point); before that, as on any thread, the
+/// timeout belongs to the thread's <see cref="Hub"/>.</para>
 /// <para>Nested timeouts: catch with <c>when (e.Timeout == myTimeout)</c> to handle only your own.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed class GreenTimeout : IDisposable
+public sealed partial class GreenTimeout : IDisposable
 {
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"GreenTimeout {Duration} pending={IsPending} fired={HasFired}";
 
-    private readonly Greenlet _owner;
+    // The greenlet that created it: a Greenlet, or an AsyncGreenlet of an async hub (see GreenTimeout.Async.cs).
+    private readonly object _owner;
     private readonly Exception _exception;
     private HubTimer? _timer;
 
@@ -30,8 +36,20 @@ public sealed class GreenTimeout : IDisposable
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         Duration = timeout;
-        _owner = Greenlet.Current;
         _exception = exception ?? new GreenTimeoutException(this);
+        if (AsyncHub.CallerIsAsync)
+        {
+            AsyncHub hub = AsyncHub.Current;
+            _owner = AsyncGreenlet.Current;
+            if (timeout != Timeout.InfiniteTimeSpan)
+            {
+                _timer = hub.StartTimer(timeout, () => FireAsync(hub));
+            }
+
+            return;
+        }
+
+        _owner = Greenlet.Current;
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             _timer = Hub.Current.StartTimer(timeout, Fire);
@@ -63,12 +81,14 @@ public sealed class GreenTimeout : IDisposable
     private void Fire()
     {
         _timer = null;
-        if (_owner.State != GreenletState.Suspended)
+        var owner = (Greenlet)_owner;
+        if (owner.State != GreenletState.Suspended)
         {
             return;
         }
 
         HasFired = true;
-        _owner.Throw(_exception);
+        (owner as GreenTask)?.CancelToken();
+        owner.Throw(_exception);
     }
 }

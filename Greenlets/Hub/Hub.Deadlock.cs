@@ -5,25 +5,13 @@ namespace Greenlets;
 
 public sealed partial class Hub
 {
-    /// <summary>Describes every blocked wait, oldest first, as "greenlet in member".</summary>
-    private List<string> Waiting()
-    {
-        List<string> list = [];
-        for (HubWaiter? w = _blocked.First; w is not null; w = _blocked.Next(w))
-        {
-            list.Add($"{w.Greenlet} in {w.What}");
-        }
-
-        return list;
-    }
-
     /// <summary>The text of the <see cref="HubLoopExitException"/> thrown when nothing can ever run again: the hub, the
     /// blocked waits and a dump of the tree.</summary>
     private string DescribeBlockedForever()
     {
         var text = new StringBuilder("This operation would block forever: nothing is ready, no timer is pending and no task can complete.");
         text.Append("\n\tHub: ").Append(this);
-        foreach (string waiting in Waiting())
+        foreach (string waiting in _loop.Waiting())
         {
             text.Append("\n\tWaiting: ").Append(waiting);
         }

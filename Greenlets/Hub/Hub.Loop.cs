@@ -5,24 +5,15 @@ namespace Greenlets;
 
 public sealed partial class Hub
 {
-    // gevent runs its callbacks until none is left, checking every 50 whether the switch interval (5 ms) passed so
-    // that due timers are not starved forever.
-    private const int CallbackCheckCount = 50;
-
-    private readonly Queue<HubReadyItem> _ready = new();
-    private readonly List<HubWaiter> _drainWaiters = [];
-    private int _pendingTasks;
+    // The ready queue, timers, posts and loop rules, shared with AsyncHub.
+    private readonly HubLoopCore _loop;
     private Greenlet? _dispatching;
-
-    // How many ready entries may still run (in the hub or relayed, see TryRelay) before the loop checks the switch
-    // interval; shared so that greenlets passing the baton among themselves cannot starve the timers.
-    private int _budget;
 
     // True while the hub waits in Dispatch for the greenlet it resumed (or started): the only point where a waiting
     // greenlet may hand the baton straight to the next ready one in the hub's place (TryRelay).
     private bool _relayable;
 
-    internal int ReadyCount => _ready.Count;
+    internal int ReadyCount => _loop.ReadyCount;
 
     /// <summary>Runs the loop, in gevent's order: every ready callback (FIFO, including those scheduled meanwhile),
     /// then, after sleeping while idle, the due timers, each run directly.</summary>
@@ -45,29 +36,30 @@ public sealed partial class Hub
 
         while (true)
         {
-            DrainExternal();
+            _loop.DrainExternal();
             if (!RunCallbacks())
             {
                 return null;
             }
 
-            if (_ready.Count == 0 && _external.IsEmpty)
+            if (_loop.IsIdle)
             {
-                if (_keepAliveTimers == 0 && _pendingTasks == 0)
+                switch (_loop.WhenIdle())
                 {
-                    if (_drainWaiters.Count > 0)
-                    {
-                        WakeDrainWaiters();
-                    }
-                    else if (!ThrowLoopExit())
-                    {
-                        return null;
-                    }
+                    case HubLoopCore.IdleAction.WakeDrains:
+                        _loop.WakeDrainWaiters();
+                        continue;
+                    case HubLoopCore.IdleAction.Exit:
+                        if (!ThrowLoopExit())
+                        {
+                            return null;
+                        }
 
-                    continue;
+                        continue;
+                    default:
+                        IdleUntilNextTimer();
+                        break;
                 }
-
-                IdleUntilNextTimer();
             }
 
             if (!RunDueTimers())
@@ -78,11 +70,11 @@ public sealed partial class Hub
     }
 
     /// <summary>Adds a scheduled task to start to the end of the ready queue.</summary>
-    internal void EnqueueStart(GreenTask task) => _ready.Enqueue(HubReadyItem.Start(task));
+    internal void EnqueueStart(GreenTask task) => _loop.Enqueue(HubReadyItem.Start(task));
 
     /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets
     /// (gevent's <c>loop.run_callback</c>); callable only in the hub's tree.</summary>
-    internal void Schedule(Action callback) => _ready.Enqueue(HubReadyItem.Call(callback));
+    internal void Schedule(Action callback) => _loop.Enqueue(HubReadyItem.Call(callback));
 
     /// <summary>Reports an error nobody observes, to <see cref="UnhandledException"/> or standard error.</summary>
     internal void ReportError(Greenlet source, Exception exception) =>
@@ -106,9 +98,10 @@ public sealed partial class Hub
                     // Killed or timed out after the wake was queued: the wait is over, nothing to resume.
                     if (waiter.IsResumable)
                     {
-                        _dispatching = waiter.Greenlet;
+                        var greenlet = (Greenlet)waiter.Party;
+                        _dispatching = greenlet;
                         _relayable = true;
-                        waiter.Greenlet.Switch(waiter);
+                        greenlet.Switch(waiter);
                     }
 
                     break;
@@ -150,33 +143,26 @@ public sealed partial class Hub
     /// must run (the caller switches to it).
     /// </summary>
     /// <remarks>
-    /// <para>Exactly what the hub would do next: the head of the FIFO queue, a woken waiter, taken while the hub waits
-    /// in <see cref="Dispatch"/> (not inside a callback, whose notifier loop must go on first), within the budget that
-    /// makes the loop look at its timers, with no tracer (which would see the hub's two switches), no schedule chooser (a deterministic test decides who runs), and no posts from
-    /// other threads pending. The order of every greenlet, and every value, is the hub's own; only the baton skips the
-    /// hub's thread: one thread handoff per wait instead of two, and two greenlets taking turns become a hot pair.</para>
+    /// <para>Exactly what the hub would do next (<see cref="HubLoopCore.TryTakeRelay"/>: the head of the FIFO queue, a
+    /// woken waiter, within the budget that makes the loop look at its timers, no schedule chooser, no posts pending),
+    /// taken while the hub waits in <see cref="Dispatch"/> (not inside a callback, whose notifier loop must go on
+    /// first), with no tracer (which would see the hub's two switches). The order of every greenlet, and every value,
+    /// is the hub's own; only the baton skips the hub's thread: one thread handoff per wait instead of two, and two
+    /// greenlets taking turns become a hot pair.</para>
     /// <para>The hub is still suspended in <see cref="Dispatch"/>: a failure escaping the relayed greenlet reaches it
     /// there, reported as that greenlet's (<see cref="_dispatching"/>).</para>
     /// </remarks>
     private bool TryRelay(out object? resumedWith)
     {
         resumedWith = null;
-        if (!_relayable || _choices is not null || _budget <= 1 || !_external.IsEmpty || Greenlet.GetTrace() is not null
-            || !_ready.TryPeek(out HubReadyItem item) || item.What != HubReadyItem.Kind.Resume)
+        if (!_relayable || Greenlet.GetTrace() is not null || !_loop.TryTakeRelay(out HubWaiter next))
         {
             return false;
         }
 
-        var next = (HubWaiter)item.Target;
-        if (!next.IsResumable)
-        {
-            return false;
-        }
-
-        _ready.Dequeue();
-        _budget--;
-        _dispatching = next.Greenlet;
-        resumedWith = next.Greenlet.Switch(next);
+        var greenlet = (Greenlet)next.Party;
+        _dispatching = greenlet;
+        resumedWith = greenlet.Switch(next);
         return true;
     }
 
@@ -186,7 +172,7 @@ public sealed partial class Hub
     {
         try
         {
-            Parent!.Throw(new HubLoopExitException(DescribeBlockedForever(), Waiting()));
+            Parent!.Throw(new HubLoopExitException(DescribeBlockedForever(), _loop.Waiting()));
         }
         catch (GreenletExit)
         {
@@ -203,34 +189,15 @@ public sealed partial class Hub
     /// <summary>Runs the ready callbacks until none is left or the switch interval passed; false when the hub must end.</summary>
     private bool RunCallbacks()
     {
-        long start = _time.GetTimestamp();
-        _budget = CallbackCheckCount;
-        HubReadyItem item;
-        while (_choices is null ? _ready.TryDequeue(out item) : TryTakeChosen(out item))
+        _loop.BeginCallbacks();
+        while (_loop.TryNextCallback(out HubReadyItem item))
         {
             if (!Dispatch(item))
             {
                 return false;
             }
-
-            if (--_budget <= 0 && _ready.Count > 0)
-            {
-                _budget = CallbackCheckCount;
-                if (_time.GetTimestamp() - start >= _switchInterval)
-                {
-                    break;
-                }
-            }
         }
 
         return true;
-    }
-
-    private void WakeDrainWaiters()
-    {
-        foreach (HubWaiter waiter in _drainWaiters.ToArray())
-        {
-            waiter.Wake(null);
-        }
     }
 }

@@ -5,28 +5,41 @@ namespace Greenlets;
 
 public sealed partial class Hub : IWaitHub
 {
-    // Every wait that shows as blocked, oldest first, for HubLoopExitException and ToString.
-    private readonly HubWaiter.WaitQueue _blocked = HubWaiter.WaitQueue.ForHub();
-
-    internal int WaitingCount => _blocked.Count;
+    internal int WaitingCount => _loop.Blocked.Count;
 
     bool IWaitHub.IsRunning => Greenlet.Current == this;
 
     bool IWaitHub.IsOwnTree => GreenletCore.OnThisThread?.Tree == _tree;
 
+    bool IWaitHub.ResumesInline => true;
+
+    string IWaitHub.Owner => $"the hub of thread {_tree.Owner.ManagedThreadId}";
+
     void IWaitHub.Schedule(Action callback) => Schedule(callback);
 
     void IWaitHub.Post(Action callback) => Post(callback);
 
+    bool IWaitHub.TryPost(Action callback) => TryPost(callback);
+
     HubTimer IWaitHub.StartTimer(TimeSpan delay, Action callback, bool keepsAlive) => StartTimer(delay, callback, keepsAlive);
 
-    void IWaitHub.AddExternalWake(int delta) => _pendingTasks += delta;
+    void IWaitHub.AddExternalWake(int delta) => _loop.PendingTasks += delta;
 
-    void IWaitHub.EnqueueResume(HubWaiter waiter) => _ready.Enqueue(HubReadyItem.Resume(waiter));
+    void IWaitHub.EnqueueResume(HubWaiter waiter) => _loop.Enqueue(HubReadyItem.Resume(waiter));
+
+    // SwitchInto runs the waiter inline: nothing is ever deferred.
+    void IWaitHub.RunNext(Action callback) => callback();
+
+    IWaitParty IWaitHub.CheckCanBlock() => CheckCanBlock();
+
+    IWaitParty IWaitHub.CurrentParty => Greenlet.Current;
 
     /// <summary>Returns the running greenlet, which must not be the hub.</summary>
+    /// <exception cref="InvalidOperationException">The caller is the hub (a callback), or async greenlet code (which
+    /// waits with the <c>*Async</c> members: a synchronous wait there would park a thread hub nothing runs).</exception>
     internal Greenlet CheckCanBlock()
     {
+        AsyncHub.ThrowIfAsyncCaller();
         Greenlet current = Greenlet.Current;
         if (current == this)
         {
@@ -51,10 +64,10 @@ public sealed partial class Hub : IWaitHub
     /// <summary>Switches to the hub until it resumes this waiter; a stray switch into the waiting greenlet throws.</summary>
     void IWaitHub.Park(HubWaiter waiter, bool listed)
     {
-        Debug.Assert(ReferenceEquals(waiter.Hub, this) && Greenlet.Current == waiter.Greenlet && waiter.Greenlet != this, "a wait parks its own greenlet in its own hub");
+        Debug.Assert(ReferenceEquals(waiter.Hub, this) && Greenlet.Current == waiter.Party && waiter.Party != this, "a wait parks its own greenlet in its own hub");
         if (listed)
         {
-            _blocked.AddLast(waiter);
+            _loop.Blocked.AddLast(waiter);
         }
 
         try
@@ -67,13 +80,20 @@ public sealed partial class Hub : IWaitHub
             if (!ReferenceEquals(value, waiter))
             {
                 throw new InvalidOperationException(
-                    $"Invalid switch into {waiter.Greenlet} while it waits in {waiter.What}: only the hub may resume a waiting greenlet (got {value ?? "null"}).");
+                    $"Invalid switch into {waiter.Party} while it waits in {waiter.What}: only the hub may resume a waiting greenlet (got {value ?? "null"}).");
             }
         }
         finally
         {
-            _blocked.Remove(waiter);
+            _loop.Blocked.Remove(waiter);
         }
+    }
+
+    /// <summary>A thread greenlet parks synchronously; the task is complete when it returns.</summary>
+    ValueTask IWaitHub.ParkAsync(HubWaiter waiter, bool listed)
+    {
+        ((IWaitHub)this).Park(waiter, listed);
+        return default;
     }
 
     /// <summary>Switches from the hub into a woken waiter's greenlet, which runs until it waits again (gevent's notifiers
@@ -86,13 +106,14 @@ public sealed partial class Hub : IWaitHub
             return;
         }
 
+        var greenlet = (Greenlet)waiter.Party;
         try
         {
-            waiter.Greenlet.Switch(waiter);
+            greenlet.Switch(waiter);
         }
         catch (Exception e) when (e is not GreenletExit)
         {
-            ReportError(waiter.Greenlet, e);
+            ReportError(greenlet, e);
         }
     }
 
@@ -100,7 +121,7 @@ public sealed partial class Hub : IWaitHub
     internal bool Drain(TimeSpan? timeout)
     {
         HubWaiter waiter = HubWaiter.Begin(this, "Hub.WaitAll");
-        _drainWaiters.Add(waiter);
+        _loop.AddDrain(waiter);
         try
         {
             // Not listed, and its timer keeps nothing alive: a drain waits for the others, it is not work of its own.
@@ -108,7 +129,7 @@ public sealed partial class Hub : IWaitHub
         }
         finally
         {
-            _drainWaiters.Remove(waiter);
+            _loop.RemoveDrain(waiter);
         }
     }
 
@@ -118,7 +139,7 @@ public sealed partial class Hub : IWaitHub
     internal void WaitForTask(Task task, CancellationToken cancellationToken = default)
     {
         HubWaiter waiter = HubWaiter.Begin(this, "Hub.Wait(Task)");
-        _pendingTasks++;
+        _loop.PendingTasks++;
         try
         {
             task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Post(() =>
@@ -133,7 +154,7 @@ public sealed partial class Hub : IWaitHub
         }
         finally
         {
-            _pendingTasks--;
+            _loop.PendingTasks--;
         }
     }
 }

@@ -30,10 +30,7 @@ public sealed partial class Hub : Greenlet
         : base(tree.Main)
     {
         _tree = tree;
-        _time = time;
-
-        // gevent's switch interval, 5 ms, in the clock's ticks.
-        _switchInterval = Math.Max(1, time.TimestampFrequency / 200);
+        _loop = new HubLoopCore(this, time, _signal.Set);
         Name = "hub";
         HubRegistry.Add(this);
     }

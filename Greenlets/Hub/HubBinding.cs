@@ -18,19 +18,20 @@ internal sealed class HubBinding
     private static HubBinding? inline;
 
     private readonly Lock _sync = new();
-    private volatile Hub? _hub;
+    private volatile IWaitHub? _hub;
 
-    /// <summary>Gets the hub the object belongs to, or null before its first use in a tree.</summary>
-    public Hub? Hub => _hub;
+    /// <summary>Gets the hub the object belongs to (a thread <see cref="Greenlets.Hub"/> or an <see cref="AsyncHub"/>),
+    /// or null before its first use in a tree.</summary>
+    public IWaitHub? Hub => _hub;
 
     /// <summary>Gets whether the caller runs in <paramref name="hub"/>'s tree.</summary>
     public static bool IsOnTree(Hub hub) => GreenletCore.OnThisThread?.Tree == hub.Tree;
 
     /// <summary>For a member that may block or returns what it found: throws unless the caller runs in <paramref name="hub"/>'s tree.</summary>
     /// <exception cref="GreenletError">The caller runs in another thread.</exception>
-    public static void Check(Hub hub, string member)
+    public static void Check(IWaitHub hub, string member)
     {
-        if (!IsOnTree(hub))
+        if (!hub.IsOwnTree)
         {
             throw Foreign(hub, member);
         }
@@ -41,16 +42,16 @@ internal sealed class HubBinding
     /// goes on.</summary>
     /// <remarks>With <c>stoppedIsDone</c>, a stopped hub makes the call moot (it returns true) rather than an error.</remarks>
     /// <exception cref="GreenletError">The hub's <see cref="HubThread"/> has stopped: nothing would run the call.</exception>
-    public static bool Marshal<TState>(Hub hub, string member, Action<TState> operation, TState state, bool stoppedIsDone = false)
+    public static bool Marshal<TState>(IWaitHub hub, string member, Action<TState> operation, TState state, bool stoppedIsDone = false)
     {
-        if (IsOnTree(hub))
+        if (hub.IsOwnTree)
         {
             return false;
         }
 
         if (!hub.TryPost(() => operation(state)) && !stoppedIsDone)
         {
-            throw new GreenletError($"{member} was called from {Caller()}, but the hub of thread {hub.Tree.Owner.ManagedThreadId} that owns the object has stopped.");
+            throw new GreenletError($"{member} was called from {Caller()}, but {hub.Owner} that owns the object has stopped.");
         }
 
         return true;
@@ -58,10 +59,17 @@ internal sealed class HubBinding
 
     /// <summary>Binds to the caller's hub if unbound, then throws unless the caller runs in the owning tree.</summary>
     /// <exception cref="GreenletError">The object belongs to another thread's hub.</exception>
-    public void Enter(string member)
+    public void Enter(string member) => Enter(member, async: false);
+
+    /// <summary>For an <c>*Async</c> member: binds to the hub of the calling code if unbound (the async hub in async
+    /// greenlet code, else the thread hub), then throws unless the caller runs in the owning tree.</summary>
+    /// <exception cref="GreenletError">The object belongs to another hub.</exception>
+    public void EnterEither(string member) => Enter(member, AsyncHub.CallerIsAsync);
+
+    private void Enter(string member, bool async)
     {
-        Hub? hub = _hub;
-        if (hub is not null && IsOnTree(hub))
+        IWaitHub? hub = _hub;
+        if (hub is not null && hub.IsOwnTree)
         {
             return;
         }
@@ -71,9 +79,14 @@ internal sealed class HubBinding
             return;
         }
 
+        if (!async)
+        {
+            AsyncHub.ThrowIfAsyncCaller();
+        }
+
         if (hub is null)
         {
-            Hub current = Greenlets.Hub.Current;
+            IWaitHub current = async ? AsyncHub.Current : Greenlets.Hub.Current;
             lock (_sync)
             {
                 hub = _hub ??= current;
@@ -88,8 +101,8 @@ internal sealed class HubBinding
     /// owning tree and goes on.</summary>
     public bool Marshal<TState>(string member, Action<TState> operation, TState state)
     {
-        Hub? hub = _hub;
-        if (hub is not null && IsOnTree(hub))
+        IWaitHub? hub = _hub;
+        if (hub is not null && hub.IsOwnTree)
         {
             return false;
         }
@@ -127,8 +140,8 @@ internal sealed class HubBinding
         return true;
     }
 
-    private static GreenletError Foreign(Hub hub, string member) => new(
-        $"{member} was called from {Caller()}, but the object belongs to the hub of thread {hub.Tree.Owner.ManagedThreadId}. " +
+    private static GreenletError Foreign(IWaitHub hub, string member) => new(
+        $"{member} was called from {Caller()}, but the object belongs to {hub.Owner}. " +
         "From another thread only the non-blocking members (GreenEvent.Set/Clear, GreenResult.Set*, an unbounded GreenQueue.Put, " +
         "GreenSemaphore.Release, GreenTask.Start/Link/Kill(block: false), ...) may be called; post other work with Hub.InvokeAsync.");
 

@@ -18,8 +18,13 @@ internal readonly struct HubReadyItem
         /// <summary>Switch into a woken <see cref="HubWaiter"/>'s greenlet, unless the wait is over meanwhile.</summary>
         Resume,
 
-        /// <summary>Start a scheduled <see cref="GreenTask"/>, unless it was killed first.</summary>
+        /// <summary>Start a scheduled task (a <see cref="GreenTask"/>, or an <see cref="AsyncGreenTask"/> of an async
+        /// hub), unless it was killed first.</summary>
         Start,
+
+        /// <summary>Await a <see cref="Func{ValueTask}"/> in the hub's own greenlet (an async hub only): a callback that
+        /// switches, such as a kill or a link.</summary>
+        CallAsync,
     }
 
     public Kind What { get; }
@@ -28,7 +33,9 @@ internal readonly struct HubReadyItem
 
     public static HubReadyItem Call(Action callback) => new(Kind.Call, callback);
 
+    public static HubReadyItem CallAsync(Func<ValueTask> callback) => new(Kind.CallAsync, callback);
+
     public static HubReadyItem Resume(HubWaiter waiter) => new(Kind.Resume, waiter);
 
-    public static HubReadyItem Start(GreenTask task) => new(Kind.Start, task);
+    public static HubReadyItem Start(object task) => new(Kind.Start, task);
 }

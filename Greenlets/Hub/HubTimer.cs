@@ -3,15 +3,18 @@ namespace Greenlets.Internal;
 /// <summary>A one-shot timer of a hub: its callback runs in the hub when due, unless cancelled first.</summary>
 internal sealed class HubTimer
 {
-    public HubTimer(Hub hub, long due, Action callback, bool keepsAlive)
+    private readonly HubLoopCore _loop;
+
+    public HubTimer(HubLoopCore loop, long due, Action callback, bool keepsAlive)
     {
-        Hub = hub;
+        _loop = loop;
         Due = due;
         Callback = callback;
         KeepsAlive = keepsAlive;
     }
 
-    public Hub Hub { get; }
+    /// <summary>Gets the hub whose loop runs the timer.</summary>
+    public IWaitHub Hub => _loop.Owner;
 
     /// <summary>Gets the timestamp of the hub's <see cref="TimeProvider"/> when the timer is due.</summary>
     public long Due { get; }
@@ -25,5 +28,5 @@ internal sealed class HubTimer
     public bool IsDone { get; set; }
 
     /// <summary>Cancels the timer; does nothing once it fired.</summary>
-    public void Cancel() => Hub.CancelTimer(this);
+    public void Cancel() => _loop.CancelTimer(this);
 }

@@ -4,8 +4,8 @@ namespace Greenlets.Internal;
 
 /// <summary>
 /// One blocking wait of one greenlet in a hub (gevent's <c>Waiter</c>), and the one wait protocol every <c>Green*</c>
-/// primitive uses: <see cref="Enqueue"/> in the primitive's <see cref="WaitQueue"/>, <see cref="Park"/> (with a
-/// timeout), <see cref="Resume"/> or <see cref="Wake"/> by a notifier, <see cref="TimeOut"/> by the timer, and on the way
+/// primitive uses, on either hub: <see cref="Enqueue"/> in the primitive's <see cref="WaitQueue"/>, <see cref="Park"/>
+/// (a thread greenlet) or <see cref="ParkAsync"/> (an async greenlet), with a timeout, <see cref="Resume"/> or <see cref="Wake"/> by a notifier, <see cref="TimeOut"/> by the timer, and on the way
 /// out the give-back of a hand-over the greenlet was killed before it could take.
 /// </summary>
 /// <remarks>
@@ -14,6 +14,9 @@ namespace Greenlets.Internal;
 /// <c>Waiting</c> to <c>Over</c> (killed while waiting). Only the hub resumes a parked greenlet, with this waiter as the
 /// switch value, so that a stray switch is detected. Every wake after the first, and every wake of an <c>Over</c> wait,
 /// does nothing and returns false: the one "already woken or killed" check.</para>
+/// <para>The waiting party is neutral (<see cref="IWaitParty"/>): a <see cref="Greenlets.Greenlet"/> parked by a
+/// <see cref="Greenlets.Hub"/>, or an <see cref="AsyncGreenlet"/> parked by an <see cref="AsyncHub"/>; only the hub knows how
+/// to switch to it. The two parks share everything but the switch itself.</para>
 /// <para>While it waits, the greenlet's neutral <c>WaitingOn</c> is this waiter, whose <see cref="ToString"/> is
 /// <see cref="What"/>: <see cref="Greenlet.Dump"/> shows it without knowing the hub.</para>
 /// </remarks>
@@ -26,19 +29,22 @@ internal sealed partial class HubWaiter
     private Action? _timeOut;
     private Action? _cancel;
 
-    /// <summary>Starts a wait of <paramref name="greenlet"/> (the running greenlet, not the hub) in <paramref name="hub"/>.</summary>
-    public HubWaiter(IWaitHub hub, Greenlet greenlet, string what)
+    // Whether the park registered a cancellable token (and so counts as an external wake until it ends).
+    private bool _cancellable;
+
+    /// <summary>Starts a wait of <paramref name="party"/> (the running greenlet, not the hub) in <paramref name="hub"/>.</summary>
+    public HubWaiter(IWaitHub hub, IWaitParty party, string what)
     {
         Hub = hub;
-        Greenlet = greenlet;
+        Party = party;
         What = what;
-        greenlet.Core.WaitingOn = this;
+        party.WaitingOn = this;
     }
 
-    private HubWaiter(IWaitHub hub, Greenlet greenlet, string what, object? payload)
+    private HubWaiter(IWaitHub hub, IWaitParty party, string what, object? payload)
     {
         Hub = hub;
-        Greenlet = greenlet;
+        Party = party;
         What = what;
         Payload = payload;
         _state = State.Over;
@@ -53,7 +59,8 @@ internal sealed partial class HubWaiter
 
     public IWaitHub Hub { get; }
 
-    public Greenlet Greenlet { get; }
+    /// <summary>Gets the waiting greenlet: a <see cref="Greenlets.Greenlet"/> or an <see cref="AsyncGreenlet"/>, as its hub parks.</summary>
+    public IWaitParty Party { get; }
 
     /// <summary>Gets what the greenlet waits for, shown by <see cref="HubLoopExitException"/> and <see cref="Greenlet.Dump"/>.</summary>
     public string What { get; }
@@ -88,11 +95,29 @@ internal sealed partial class HubWaiter
 
     /// <summary>Starts a wait of the running greenlet in <paramref name="hub"/>.</summary>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
-    public static HubWaiter Begin(Hub hub, string what) => new(hub, hub.CheckCanBlock(), what);
+    public static HubWaiter Begin(IWaitHub hub, string what) => new(hub, hub.CheckCanBlock(), what);
+
+    /// <summary>Starts a wait of the running async greenlet in the async hub of the calling flow's tree.</summary>
+    /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
+    public static HubWaiter BeginAsync(string what) => Begin(AsyncHub.Current, what);
+
+    /// <summary>Starts a wait of the running async greenlet that brings <paramref name="payload"/> (a putter's item).</summary>
+    /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
+    public static HubWaiter BeginAsync(string what, object? payload)
+    {
+        HubWaiter waiter = BeginAsync(what);
+        waiter.Payload = payload;
+        return waiter;
+    }
+
+    /// <summary>Starts a wait in the hub of the calling code: the async hub in async greenlet code (or its flow's
+    /// main), else the thread hub; for the <c>*Async</c> members, which serve both.</summary>
+    public static HubWaiter BeginEither(string what, object? payload = null) =>
+        AsyncHub.CallerIsAsync ? BeginAsync(what, payload) : Begin(what, payload);
 
     /// <summary>An entry that only carries <paramref name="payload"/> (a channel's <c>TryPut</c>): no greenlet waits on
     /// it, so it is over from the start and its wakes do nothing.</summary>
-    public static HubWaiter HandOver(IWaitHub hub, Greenlet from, string what, object? payload) => new(hub, from, what, payload);
+    public static HubWaiter HandOver(IWaitHub hub, IWaitParty from, string what, object? payload) => new(hub, from, what, payload);
 
     /// <summary>Adds the wait at the end of <paramref name="queue"/>; <see cref="Park"/> takes it out whatever ends it.</summary>
     public HubWaiter Enqueue(WaitQueue queue)
@@ -115,12 +140,54 @@ internal sealed partial class HubWaiter
     /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
     public bool Park(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
     {
+        HubTimer? timer = BeginPark(timeout, keepsAlive, cancellationToken, out CancellationTokenRegistration registration);
+        bool returned = false;
+        try
+        {
+            Hub.Park(this, listed);
+            returned = true;
+        }
+        finally
+        {
+            EndPark(timer, registration, returned, giveBack);
+        }
+
+        return Outcome(cancellationToken);
+    }
+
+    /// <summary>Parks the async greenlet as <see cref="Park"/> does: the same protocol, only the switch to the hub is
+    /// awaited. On a thread hub it parks synchronously and returns a completed task.</summary>
+    /// <param name="timeout">The longest wait; null or infinite for none.</param>
+    /// <param name="listed">Whether the wait shows as blocked in the hub.</param>
+    /// <param name="keepsAlive">Whether the timeout's timer keeps the hub's loop alive.</param>
+    /// <param name="giveBack">As for <see cref="Park"/>.</param>
+    /// <param name="cancellationToken">As for <see cref="Park"/>.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
+    public async ValueTask<bool> ParkAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
+    {
+        HubTimer? timer = BeginPark(timeout, keepsAlive, cancellationToken, out CancellationTokenRegistration registration);
+        bool returned = false;
+        try
+        {
+            await Hub.ParkAsync(this, listed);
+            returned = true;
+        }
+        finally
+        {
+            EndPark(timer, registration, returned, giveBack);
+        }
+
+        return Outcome(cancellationToken);
+    }
+
+    /// <summary>The start of a park: arms the timeout and the token, unless the wait was woken already (a yield).</summary>
+    private HubTimer? BeginPark(TimeSpan? timeout, bool keepsAlive, CancellationToken cancellationToken, out CancellationTokenRegistration registration)
+    {
         Debug.Assert(!_parked && _state != State.Over, "a waiter parks once");
-        Debug.Assert(Greenlet.Current == Greenlet, "only the waiting greenlet parks");
         HubTimer? timer = HubTimeouts.IsInfinite(timeout) || _state != State.Waiting ? null : Hub.StartTimer(timeout!.Value, _timeOut ??= TimeOut, keepsAlive);
-        bool cancellable = cancellationToken.CanBeCanceled && _state == State.Waiting;
-        CancellationTokenRegistration registration = default;
-        if (cancellable)
+        registration = default;
+        _cancellable = cancellationToken.CanBeCanceled && _state == State.Waiting;
+        if (_cancellable)
         {
             Hub.AddExternalWake(1);
 
@@ -129,38 +196,33 @@ internal sealed partial class HubWaiter
         }
 
         _parked = true;
-        bool returned = false;
-        try
-        {
-            Hub.Park(this, listed);
-            Debug.Assert(_state == State.Woken, "the hub resumes only a woken waiter");
-            returned = true;
-        }
-        finally
-        {
-            timer?.Cancel();
-            if (cancellable)
-            {
-                // Waits for a callback running on another thread, so nothing of this wait runs after it is over.
-                registration.Dispose();
-                Hub.AddExternalWake(-1);
-            }
-
-            bool handedOver = _state == State.Woken && !TimedOut && !Cancelled;
-            End();
-            if (!returned && handedOver && giveBack is not null)
-            {
-                giveBack(this);
-            }
-        }
-
-        if (Cancelled)
-        {
-            throw new OperationCanceledException(cancellationToken);
-        }
-
-        return !TimedOut;
+        return timer;
     }
+
+    /// <summary>The end of a park, however it ended: cancels the timer and the token registration, leaves the queue,
+    /// and gives back a hand-over the greenlet was killed before it could take.</summary>
+    private void EndPark(HubTimer? timer, CancellationTokenRegistration registration, bool returned, Action<HubWaiter>? giveBack)
+    {
+        Debug.Assert(!returned || _state == State.Woken, "the hub resumes only a woken waiter");
+        timer?.Cancel();
+        if (_cancellable)
+        {
+            // Waits for a callback running on another thread, so nothing of this wait runs after it is over.
+            registration.Dispose();
+            Hub.AddExternalWake(-1);
+        }
+
+        bool handedOver = _state == State.Woken && !TimedOut && !Cancelled;
+        End();
+        if (!returned && handedOver && giveBack is not null)
+        {
+            giveBack(this);
+        }
+    }
+
+    /// <summary>What a park that returned gives: true for a wake, false for the timeout; a cancellation throws.</summary>
+    private bool Outcome(CancellationToken cancellationToken) =>
+        Cancelled ? throw new OperationCanceledException(cancellationToken) : !TimedOut;
 
     /// <summary>Switches into the waiting greenlet now, from the hub, with this waiter (gevent's <c>waiter.switch</c> called
     /// by a notifier). The greenlet runs until it waits again; then this returns.</summary>
@@ -258,9 +320,9 @@ internal sealed partial class HubWaiter
     private void ClearWaitingOn()
     {
         // Ownership by identity: a later wait of the same greenlet has already replaced it.
-        if (ReferenceEquals(Greenlet.Core.WaitingOn, this))
+        if (ReferenceEquals(Party.WaitingOn, this))
         {
-            Greenlet.Core.WaitingOn = null;
+            Party.WaitingOn = null;
         }
     }
 }

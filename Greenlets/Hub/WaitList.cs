@@ -13,6 +13,9 @@ namespace Greenlets.Internal;
 /// stays ready, so a releaser that re-acquires before the notifier runs keeps the permit and the waiter waits on.</para>
 /// <para>A wait that finds the primitive ready while its notifier is pending waits for that notifier
 /// (<see cref="WaitForNotifier"/>), behind the waiters it was scheduled for.</para>
+/// <para>The same notifier serves both hubs. On an async hub, which cannot switch into a waiter from inside a
+/// callback, the notifier stops after each wake-up and continues once that waiter has run (<see cref="IWaitHub.RunNext"/>),
+/// so every check between two wake-ups (is a permit still free?) sees what the woken waiter did, as on a thread hub.</para>
 /// </remarks>
 internal sealed class WaitList
 {
@@ -21,9 +24,16 @@ internal sealed class WaitList
     private readonly bool _notifyAll;
     private readonly Action _notifier;
     private readonly Action<HubWaiter>? _giveBack;
+    private readonly Action _continue;
     private HubWaiter.WaitQueue? _arrived;
     private IWaitHub? _hub;
     private int _notifying;
+
+    // Where a running notifier is: which list it wakes (0 the linked waiters, 1 those who arrived while it was pending,
+    // 2 done) and the last waiter of that list it was scheduled for.
+    private int _phase;
+    private HubWaiter? _final;
+    private bool _reachedFinal;
 
     /// <summary>Creates the list of a primitive.</summary>
     /// <param name="isReady">Whether the primitive is ready (set, holding a permit).</param>
@@ -33,6 +43,7 @@ internal sealed class WaitList
         _isReady = isReady;
         _notifyAll = notifyAll;
         _notifier = RunNotifier;
+        _continue = ContinueNotifier;
         // A waiter killed after the notifier chose it passes its turn on; an event's notifier wakes everyone anyway.
         _giveBack = notifyAll ? null : _ => Notify();
     }
@@ -70,6 +81,9 @@ internal sealed class WaitList
     /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
     public bool Wait(string what, TimeSpan? timeout, CancellationToken cancellationToken = default) => Block(Link(HubWaiter.Begin(what)), timeout, cancellationToken);
 
+    /// <summary>The awaited form of <see cref="Wait"/>, in the hub of the calling code (see <see cref="HubWaiter.BeginEither"/>).</summary>
+    public ValueTask<bool> WaitAsync(string what, TimeSpan? timeout, CancellationToken cancellationToken = default) => BlockAsync(Link(HubWaiter.BeginEither(what)), timeout, cancellationToken);
+
     /// <summary>Adds a waiter at the end of the list (the first half of <see cref="Wait"/>, for callers that must link
     /// under a lock); finish with <see cref="Block"/>.</summary>
     public HubWaiter Link(HubWaiter waiter)
@@ -82,60 +96,116 @@ internal sealed class WaitList
     /// was killed before taking is passed on to the next waiter.</summary>
     public bool Block(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default) => waiter.Park(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
 
+    /// <summary>The awaited form of <see cref="Block"/>.</summary>
+    public ValueTask<bool> BlockAsync(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default) => waiter.ParkAsync(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
+
     /// <summary>The primitive is ready but its notifier has not run yet: waits for it, behind the waiters it was
     /// scheduled for (gevent's <c>_wait</c> on a ready object). Returns at once when no notifier is pending.</summary>
     public void WaitForNotifier(string what)
     {
+        if (ArrivalWhileNotifying(what) is { } waiter)
+        {
+            waiter.Park();
+        }
+    }
+
+    /// <summary>The awaited form of <see cref="WaitForNotifier"/>.</summary>
+    public ValueTask WaitForNotifierAsync(string what) =>
+        ArrivalWhileNotifying(what) is { } waiter ? Parked(waiter.ParkAsync()) : default;
+
+    private static async ValueTask Parked(ValueTask<bool> park) => await park;
+
+    private HubWaiter? ArrivalWhileNotifying(string what)
+    {
         // Only in the list's own tree, and not from the hub itself (a callback cannot wait).
         if (!IsNotifying || _hub is not { } hub || !hub.IsOwnTree || hub.IsRunning)
         {
-            return;
+            return null;
         }
 
-        HubWaiter.Begin(what).Enqueue(_arrived ??= new HubWaiter.WaitQueue()).Park();
+        return HubWaiter.Begin(hub, what).Enqueue(_arrived ??= new HubWaiter.WaitQueue());
     }
 
     private void RunNotifier()
     {
+        _phase = 0;
+        _final = _links.Last;
+        ContinueNotifier();
+    }
+
+    /// <summary>Wakes the waiters the notifier was scheduled for, one after the other; on a hub that does not resume
+    /// inline, returns after each wake-up and continues (from <see cref="IWaitHub.RunNext"/>) once the waiter ran.</summary>
+    private void ContinueNotifier()
+    {
+        bool yielded = false;
         try
         {
-            NotifyList(_links);
-            if (_arrived is { Count: > 0 } arrived)
+            while (_phase < 2)
             {
-                NotifyList(arrived);
-
-                // Those who arrived while their own wake-ups ran wait for the next notifier.
-                while (arrived.RemoveFirst() is { } waiter)
+                if (WakeNext() && !_hub!.ResumesInline)
                 {
-                    _links.AddLast(waiter);
+                    yielded = true;
+                    _hub.RunNext(_continue);
+                    return;
                 }
             }
         }
         finally
         {
-            Volatile.Write(ref _notifying, 0);
+            if (!yielded)
+            {
+                _final = null;
+                _reachedFinal = false;
+                Volatile.Write(ref _notifying, 0);
+            }
         }
 
         Notify();
     }
 
-    private void NotifyList(HubWaiter.WaitQueue list)
+    /// <summary>One step of the notifier: wakes the next waiter of the current list (true), or moves on to the next list.</summary>
+    private bool WakeNext()
     {
-        // Waiters linked while this runs (a woken greenlet waiting again) wait for the next notifier.
-        HubWaiter? final = list.Last;
-        while (list.First is { } waiter)
+        // The last waiter of the list has run: those it brought (arrivals) are looked at only now.
+        if (_reachedFinal)
         {
-            if (!_notifyAll && !_isReady())
-            {
-                break;
-            }
+            _reachedFinal = false;
+            EndList();
+            return false;
+        }
 
+        HubWaiter.WaitQueue list = _phase == 0 ? _links : _arrived!;
+
+        // Waiters linked while this runs (a woken greenlet waiting again) wait for the next notifier.
+        if (list.First is { } waiter && (_notifyAll || _isReady()))
+        {
             list.RemoveFirst();
-            waiter.Resume(true);
-            if (waiter == final)
+            _reachedFinal = waiter == _final;
+            return waiter.Resume(true);
+        }
+
+        EndList();
+        return false;
+    }
+
+    private void EndList()
+    {
+        if (_phase == 0 && _arrived is { Count: > 0 } arrived)
+        {
+            _phase = 1;
+            _final = arrived.Last;
+            return;
+        }
+
+        if (_phase == 1)
+        {
+            // Those who arrived while their own wake-ups ran wait for the next notifier.
+            while (_arrived!.RemoveFirst() is { } waiter)
             {
-                break;
+                _links.AddLast(waiter);
             }
         }
+
+        _phase = 2;
     }
 }

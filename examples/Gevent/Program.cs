@@ -2,11 +2,18 @@
 // waits switches to the hub and the hub runs whoever is ready. Then the same program with Thread.Sleep: a blocking
 // call is not cooperative (there is no monkey patching in .NET), so it blocks the whole tree and the tasks run
 // one after the other, as gevent's own tutorial warns for an unpatched time.sleep.
+// With --async the same program runs on the async hub (AsyncHub, AsyncGreenTask, SleepAsync): see AsyncDemo.cs.
 using System.Diagnostics;
 using Greenlets;
 
 const int rounds = 2;
 TimeSpan pause = TimeSpan.FromMilliseconds(500);
+
+if (args.Contains("--async"))
+{
+    await AsyncDemo.RunAsync(rounds, pause);
+    return;
+}
 
 Run("Hub.Sleep (cooperative)", () => Hub.Sleep(pause));
 Run("Thread.Sleep (blocks the whole tree)", () => Thread.Sleep(pause));

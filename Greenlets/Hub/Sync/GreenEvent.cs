@@ -80,19 +80,23 @@ public sealed partial class GreenEvent
             return true;
         }
 
-        HubWaiter waiter = HubWaiter.Begin(what);
+        // True once notified, even if the flag was cleared again before this greenlet ran (gevent).
+        return LinkUnlessSet(HubWaiter.Begin(what)) is not { } waiter || _waiters.Block(waiter, timeout, cancellationToken);
+    }
+
+    /// <summary>Links <paramref name="waiter"/> unless the flag was set meanwhile (then the wait is abandoned and null
+    /// returned): the half of a wait both hubs share, under the lock a setter on another thread takes.</summary>
+    private HubWaiter? LinkUnlessSet(HubWaiter waiter)
+    {
         lock (_sync)
         {
             if (_isSet)
             {
                 waiter.Abandon();
-                return true;
+                return null;
             }
 
-            _waiters.Link(waiter);
+            return _waiters.Link(waiter);
         }
-
-        // True once notified, even if the flag was cleared again before this greenlet ran (gevent).
-        return _waiters.Block(waiter, timeout, cancellationToken);
     }
 }

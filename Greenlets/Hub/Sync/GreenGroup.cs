@@ -6,7 +6,9 @@ using Greenlets.Internal;
 namespace Greenlets;
 
 /// <summary>A set of tasks that drops members as they finish: gevent's <c>Group</c>.</summary>
-/// <remarks>Use a group from one tree only.</remarks>
+/// <remarks>Use a group from one tree only. It holds thread-hub tasks (<see cref="GreenTask"/>) or, in an async hub's
+/// tree, async ones (<see cref="AsyncGreenTask"/>, with the <c>*Async</c> members); <see cref="Count"/> counts both,
+/// enumerating the group yields its <see cref="GreenTask"/> members and <see cref="AsyncMembers"/> its async ones.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
 public partial class GreenGroup : IEnumerable<GreenTask>
 {
@@ -23,8 +25,8 @@ public partial class GreenGroup : IEnumerable<GreenTask>
         _empty.Set();
     }
 
-    /// <summary>Gets the number of unfinished members.</summary>
-    public int Count => _tasks.Count;
+    /// <summary>Gets the number of unfinished members, of either kind.</summary>
+    public int Count => _tasks.Count + AsyncCount;
 
     /// <summary>Creates a task for <paramref name="a"/>, adds it and schedules it.</summary>
     /// <param name="a">The body.</param>
@@ -211,7 +213,7 @@ public partial class GreenGroup : IEnumerable<GreenTask>
     {
         _tasks.Remove(task);
         _dying.Remove(task);
-        if (_tasks.Count == 0)
+        if (Count == 0)
         {
             _empty.Set();
         }

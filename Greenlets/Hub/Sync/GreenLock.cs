@@ -13,11 +13,12 @@ namespace Greenlets;
 public sealed partial class GreenLock
 {
     /// <summary>Gets the debugger's one-line view.</summary>
-    internal string DebuggerDisplay => $"GreenLock IsLocked={IsLocked} owner={_owner?.Name ?? "(none)"} depth={_depth}";
+    internal string DebuggerDisplay => $"GreenLock IsLocked={IsLocked} owner={OwnerName} depth={_depth}";
 
     private readonly HubBinding _binding = new();
     private readonly GreenSemaphore _block = new(1);
-    private Greenlet? _owner;
+    // The owning Greenlet, or AsyncGreenlet when taken with AcquireAsync from async greenlet code.
+    private object? _owner;
     private int _depth;
 
     /// <summary>Gets whether some greenlet holds the lock.</summary>
@@ -38,7 +39,7 @@ public sealed partial class GreenLock
         _binding.Enter("GreenLock.Acquire");
         cancellationToken.ThrowIfCancellationRequested();
         Greenlet current = Greenlet.Current;
-        if (_owner == current)
+        if (ReferenceEquals(_owner, current))
         {
             _depth++;
             return true;
@@ -54,13 +55,20 @@ public sealed partial class GreenLock
         return true;
     }
 
+    private string OwnerName => _owner switch
+    {
+        Greenlet g => g.Name,
+        AsyncGreenlet a => a.Name,
+        _ => "(none)",
+    };
+
     /// <summary>Releases one level of the lock; the last release frees it and schedules the wake-up of the first waiter.</summary>
     /// <exception cref="GreenletError">The lock belongs to another thread's hub (its owner is a greenlet of that hub).</exception>
     /// <exception cref="SynchronizationLockException">The running greenlet does not hold the lock.</exception>
     public void Release()
     {
         _binding.Enter("GreenLock.Release");
-        if (_owner != Greenlet.Current)
+        if (!ReferenceEquals(_owner, CurrentOwner()))
         {
             throw new SynchronizationLockException("Cannot release an un-acquired lock: the running greenlet does not own it.");
         }

@@ -1,10 +1,10 @@
 namespace Greenlets;
 
 /// <summary>A group limited to a number of unfinished tasks: gevent's <c>Pool</c>.</summary>
-/// <remarks><see cref="GreenGroup.Spawn(Action)"/> and <see cref="GreenGroup.Add"/> wait cooperatively for a free slot
+/// <remarks><see cref="GreenGroup.Spawn(Action)"/> and <see cref="GreenGroup.Add(GreenTask)"/> wait cooperatively for a free slot
 /// (FIFO). A slot frees when the finished task's link notifier runs (as in gevent: a task killed before it ran still
 /// counts until the hub runs). A pool of size 0 never has one. Use a pool from one tree only.</remarks>
-public sealed class GreenPool : GreenGroup
+public sealed partial class GreenPool : GreenGroup
 {
     private readonly GreenSemaphore _slots;
 

@@ -29,6 +29,10 @@ public sealed partial class GreenQueue<T>
     private readonly Action<HubWaiter> _giveBack;
     private IWaitHub? _hub;
     private bool _unlockScheduled;
+
+    // Where a yielded unlock (async hub) continues: a queue's getter check of the same round, a channel's putter resume.
+    private bool _getterTurn;
+    private HubWaiter? _handedOver;
     private int _unfinished;
 
     /// <summary>Creates a queue.</summary>
@@ -111,7 +115,7 @@ public sealed partial class GreenQueue<T>
             }
 
             // A hand-over with no putter to resume afterwards.
-            _putters.AddLast(HubWaiter.HandOver(_hub!, Greenlet.Current, "GreenQueue.TryPut", item));
+            _putters.AddLast(HubWaiter.HandOver(_hub!, _hub!.CurrentParty, "GreenQueue.TryPut", item));
             ScheduleUnlock();
             return true;
         }
@@ -202,7 +206,7 @@ public sealed partial class GreenQueue<T>
         return _allDone.Wait(timeout, "GreenQueue.Join", cancellationToken);
     }
 
-    /// <summary>The one put: every overload maps its outcome (an exception or a bool).</summary>
+    /// <summary>The one put of thread code: every overload maps its outcome (an exception or a bool).</summary>
     private Outcome PutOrFail(T item, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
@@ -213,6 +217,15 @@ public sealed partial class GreenQueue<T>
         }
 
         _binding.Enter("GreenQueue.Put");
+        return BeginPut(item, timeout, async: false, out HubWaiter? waiter) is { } outcome ? outcome
+            : EndPut(waiter!, waiter!.Park(timeout, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The half of a put both hubs share before parking: the outcome when it needs no waiting, else null and
+    /// the putter linked (with the hand-over to a waiting getter scheduled), to park.</summary>
+    private Outcome? BeginPut(T item, TimeSpan? timeout, bool async, out HubWaiter? waiter)
+    {
+        waiter = null;
         if (_completed)
         {
             return Outcome.Completed;
@@ -229,32 +242,45 @@ public sealed partial class GreenQueue<T>
             return Outcome.TimedOut;
         }
 
-        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Put", item).Enqueue(_putters);
+        waiter = (async ? HubWaiter.BeginEither("GreenQueue.PutAsync", item) : HubWaiter.Begin("GreenQueue.Put", item)).Enqueue(_putters);
         _hub ??= waiter.Hub;
         if (_getters.Count > 0)
         {
             ScheduleUnlock();
         }
 
-        if (!waiter.Park(timeout, cancellationToken: cancellationToken))
-        {
-            return Outcome.TimedOut;
-        }
-
-        return ReferenceEquals(waiter.Value, CompletedSignal) ? Outcome.Completed : Outcome.Done;
+        return null;
     }
 
-    /// <summary>The one get: every overload (and the consuming enumeration) maps its outcome.</summary>
+    /// <summary>What a parked put ends with: woken with the item in, or by the completion, or timed out.</summary>
+    private static Outcome EndPut(HubWaiter waiter, bool woken) =>
+        !woken ? Outcome.TimedOut : ReferenceEquals(waiter.Value, CompletedSignal) ? Outcome.Completed : Outcome.Done;
+
+    /// <summary>The one get of thread code: every overload (and the consuming enumeration) maps its outcome.</summary>
     private Outcome GetOrFail(out T item, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         _binding.Enter("GreenQueue.Get");
         cancellationToken.ThrowIfCancellationRequested();
-        item = default!;
+        if (BeginGet(out item, timeout, async: false, out HubWaiter? waiter) is { } outcome)
+        {
+            return outcome;
+        }
+
+        return EndGet(waiter!, waiter!.Park(timeout, giveBack: _giveBack, cancellationToken: cancellationToken), out item);
+    }
+
+    /// <summary>The half of a get both hubs share before parking: the outcome when it needs no waiting (with the item
+    /// when done), else null and the getter linked (with a waiting putter's hand-over scheduled), to park.</summary>
+    private Outcome? BeginGet(out T item, TimeSpan? timeout, bool async, out HubWaiter? waiter)
+    {
+        waiter = null;
         if (MaxSize != 0 && TryGet(out item))
         {
             return Outcome.Done;
         }
+
+        item = default!;
 
         // Completed and drained: nothing can come (a channel's only items are hand-overs a TryPut made before).
         if (_completed && _items.Count == 0 && _putters.Count == 0)
@@ -268,14 +294,22 @@ public sealed partial class GreenQueue<T>
             return Outcome.TimedOut;
         }
 
-        HubWaiter waiter = HubWaiter.Begin("GreenQueue.Get").Enqueue(_getters);
+        waiter = (async ? HubWaiter.BeginEither("GreenQueue.GetAsync") : HubWaiter.Begin("GreenQueue.Get")).Enqueue(_getters);
         _hub ??= waiter.Hub;
         if (_putters.Count > 0)
         {
             ScheduleUnlock();
         }
 
-        if (!waiter.Park(timeout, giveBack: _giveBack, cancellationToken: cancellationToken))
+        return null;
+    }
+
+    /// <summary>What a parked get ends with: the item (a queue's getter takes it itself, now that it runs; a channel's
+    /// was handed over), the completion, or the timeout.</summary>
+    private Outcome EndGet(HubWaiter waiter, bool woken, out T item)
+    {
+        item = default!;
+        if (!woken)
         {
             return Outcome.TimedOut;
         }
@@ -285,28 +319,31 @@ public sealed partial class GreenQueue<T>
             return Outcome.Completed;
         }
 
-        // A queue's getter takes the item itself, now that it runs; a channel's was handed over.
         item = MaxSize == 0 ? (T)waiter.Value! : _items.Dequeue();
         return Outcome.Done;
     }
 
-    private void PutCore(T item, TimeSpan? timeout, CancellationToken cancellationToken)
+    private void PutCore(T item, TimeSpan? timeout, CancellationToken cancellationToken) => ThrowUnlessDone(PutOrFail(item, timeout, cancellationToken), timeout, put: true);
+
+    private T GetCore(TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        switch (PutOrFail(item, timeout, cancellationToken))
-        {
-            case Outcome.TimedOut:
-                throw new GreenTimeoutException(timeout == TimeSpan.Zero ? "The queue is full." : $"The queue stayed full for {timeout}.");
-            case Outcome.Completed:
-                throw new GreenQueueCompletedException("GreenQueue.Put: the queue is completed.");
-        }
+        ThrowUnlessDone(GetOrFail(out T item, timeout, cancellationToken), timeout, put: false);
+        return item;
     }
 
-    private T GetCore(TimeSpan? timeout, CancellationToken cancellationToken) => GetOrFail(out T item, timeout, cancellationToken) switch
+    /// <summary>Maps a put's or get's outcome to the exception of the throwing overloads (both hubs).</summary>
+    private static void ThrowUnlessDone(Outcome outcome, TimeSpan? timeout, bool put)
     {
-        Outcome.TimedOut => throw new GreenTimeoutException(timeout == TimeSpan.Zero ? "The queue is empty." : $"The queue stayed empty for {timeout}."),
-        Outcome.Completed => throw new GreenQueueCompletedException("GreenQueue.Get: the queue is completed and drained."),
-        _ => item,
-    };
+        switch (outcome)
+        {
+            case Outcome.TimedOut:
+                throw new GreenTimeoutException(
+                    timeout == TimeSpan.Zero ? (put ? "The queue is full." : "The queue is empty.")
+                    : $"The queue stayed {(put ? "full" : "empty")} for {timeout}.");
+            case Outcome.Completed:
+                throw new GreenQueueCompletedException(put ? "GreenQueue.Put: the queue is completed." : "GreenQueue.Get: the queue is completed and drained.");
+        }
+    }
 
     private void Enqueue(T item)
     {
@@ -329,27 +366,38 @@ public sealed partial class GreenQueue<T>
 
     // gevent's Queue._unlock: lets a putter in while there is room, then a getter take an item while there is one;
     // each is switched into and runs until it waits again.
+    // On an async hub, which resumes a waiter only after the current callback, the unlock stops after each resume
+    // and continues (IWaitHub.RunNext) once that waiter ran: each check sees what the woken greenlet did, as here.
     private void UnlockQueue()
     {
+        bool yielded = false;
         try
         {
             bool again = true;
             while (again)
             {
                 again = false;
-                if (_putters.First is { } putter && HasRoom)
+                if (!_getterTurn && _putters.First is { } putter && HasRoom)
                 {
                     again = true;
                     _putters.RemoveFirst();
                     Enqueue((T)putter.Payload!);
-                    putter.Resume(null);
+                    _getterTurn = true;
+                    if (putter.Resume(null) && (yielded = YieldUnlock()))
+                    {
+                        return;
+                    }
                 }
 
+                _getterTurn = false;
                 if (_getters.First is { } getter && _items.Count > 0)
                 {
                     again = true;
                     _getters.RemoveFirst();
-                    getter.Resume(null);
+                    if (getter.Resume(null) && (yielded = YieldUnlock()))
+                    {
+                        return;
+                    }
                 }
             }
 
@@ -357,30 +405,68 @@ public sealed partial class GreenQueue<T>
         }
         finally
         {
-            _unlockScheduled = false;
+            if (!yielded)
+            {
+                _getterTurn = false;
+                _unlockScheduled = false;
+            }
         }
+    }
+
+    /// <summary>On a hub that does not resume inline: continues the unlock after the waiter just resumed (true).</summary>
+    private bool YieldUnlock()
+    {
+        if (_hub!.ResumesInline)
+        {
+            return false;
+        }
+
+        _hub.RunNext(_unlock);
+        return true;
     }
 
     // gevent's Channel._unlock: hands each waiting putter's item to a waiting getter; the getter runs first.
     private void UnlockChannel()
     {
+        bool yielded = false;
         try
         {
-            while (_putters.First is { } putter && _getters.First is { } getter)
+            while (true)
             {
+                if (_handedOver is { } giver)
+                {
+                    // The getter of this hand-over ran: now its putter.
+                    _handedOver = null;
+                    if (giver.Resume(null) && (yielded = YieldUnlock()))
+                    {
+                        return;
+                    }
+                }
+
+                if (_putters.First is not { } putter || _getters.First is not { } getter)
+                {
+                    break;
+                }
+
                 _getters.RemoveFirst();
                 _putters.RemoveFirst();
                 _unfinished++;
                 _allDone.Clear();
-                getter.Resume(putter.Payload);
-                putter.Resume(null);
+                _handedOver = putter;
+                if (getter.Resume(putter.Payload) && (yielded = YieldUnlock()))
+                {
+                    return;
+                }
             }
 
             ReleaseIfCompleted();
         }
         finally
         {
-            _unlockScheduled = false;
+            if (!yielded)
+            {
+                _unlockScheduled = false;
+            }
         }
     }
 
@@ -397,7 +483,7 @@ public sealed partial class GreenQueue<T>
         if (MaxSize == 0)
         {
             // The hand-over counted the item as taken; the next one counts it again.
-            _putters.AddFirst(HubWaiter.HandOver(getter.Hub, getter.Greenlet, "GreenQueue.Put", getter.Value));
+            _putters.AddFirst(HubWaiter.HandOver(getter.Hub, getter.Party, "GreenQueue.Put", getter.Value));
             if (--_unfinished == 0)
             {
                 _allDone.Set();

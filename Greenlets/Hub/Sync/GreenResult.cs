@@ -125,6 +125,12 @@ public sealed partial class GreenResult<T>
             throw new GreenTimeoutException($"The result was not set within {timeout}.");
         }
 
+        return Outcome();
+    }
+
+    /// <summary>The value, or the exception that was set rethrown; the result is ready.</summary>
+    private T Outcome()
+    {
         if (!_hasValue)
         {
             _error!.Throw();
@@ -135,19 +141,27 @@ public sealed partial class GreenResult<T>
 
     private bool WaitCore(TimeSpan? timeout, string what, CancellationToken cancellationToken)
     {
-        HubWaiter waiter = HubWaiter.Begin(what);
+        if (LinkUnlessReady(HubWaiter.Begin(what)) is { } waiter)
+        {
+            _waiters.Block(waiter, timeout, cancellationToken);
+        }
+
+        return _isReady;
+    }
+
+    /// <summary>Links <paramref name="waiter"/> unless the result was set meanwhile (then the wait is abandoned and
+    /// null returned), under the lock a setter on another thread takes.</summary>
+    private HubWaiter? LinkUnlessReady(HubWaiter waiter)
+    {
         lock (_sync)
         {
             if (_isReady)
             {
                 waiter.Abandon();
-                return true;
+                return null;
             }
 
-            _waiters.Link(waiter);
+            return _waiters.Link(waiter);
         }
-
-        _waiters.Block(waiter, timeout, cancellationToken);
-        return _isReady;
     }
 }

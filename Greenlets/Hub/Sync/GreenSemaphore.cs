@@ -65,10 +65,17 @@ public sealed partial class GreenSemaphore
             return false;
         }
 
-        // The notifier switched here while a permit was free, and nothing ran in between.
+        TakeWokenPermit();
+        return true;
+    }
+
+    /// <summary>Takes the permit a notifier woke this waiter for.</summary>
+    private void TakeWokenPermit()
+    {
+        // The notifier resumed this greenlet while a permit was free, and nothing ran in between (an async hub's
+        // notifier continues only after this greenlet ran, see WaitList).
         Debug.Assert(_count > 0, "woken without a permit");
         _count--;
-        return true;
     }
 
     /// <summary>Returns a permit and schedules the wake-up of the first waiter; the permit is not handed over, so

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using Greenlets.Internal;
+
+namespace Greenlets;
+
+public sealed partial class AsyncHub
+{
+    // The ready queue, timers, posts and loop rules, shared with the thread hub.
+    private readonly HubLoopCore _loop;
+    private readonly AsyncHubSignal _signal = new();
+
+    // What must run right after the current entry, before the next ready one: the waiters a notifier resumed (a
+    // thread hub switches into them from inside the notifier; a stackless hub cannot), and what RunNext asked for.
+    private readonly Queue<HubReadyItem> _next = new();
+    private AsyncGreenlet? _dispatching;
+
+    // The thread running the hub's own code outside a trampoline step (after it idled), or 0.
+    private volatile int _freeRunningThread;
+
+    /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets
+    /// (gevent's <c>loop.run_callback</c>); callable only in the hub's tree.</summary>
+    internal void Schedule(Action callback) => _loop.Enqueue(HubReadyItem.Call(callback));
+
+    /// <summary>Schedules <paramref name="callback"/>, awaited in the hub's own greenlet, in FIFO order with the ready
+    /// greenlets: a callback that switches (a kill, a link).</summary>
+    internal void ScheduleAsync(Func<ValueTask> callback) => _loop.Enqueue(HubReadyItem.CallAsync(callback));
+
+    /// <summary>Runs <paramref name="callback"/>, awaited in the hub, right after the current entry.</summary>
+    internal void RunNextAsync(Func<ValueTask> callback) => _next.Enqueue(HubReadyItem.CallAsync(callback));
+
+    /// <summary>Adds a scheduled task to start to the end of the ready queue.</summary>
+    internal void EnqueueStart(AsyncGreenTask task) => _loop.Enqueue(HubReadyItem.Start(task));
+
+    /// <summary>Starts a timer whose callback runs in the hub after <paramref name="delay"/>.</summary>
+    internal HubTimer StartTimer(TimeSpan delay, Action callback, bool keepsAlive = true) => _loop.StartTimer(delay, callback, keepsAlive);
+
+    /// <summary>Queues <paramref name="callback"/> to run in the hub and wakes it; callable from any thread.</summary>
+    internal bool TryPost(Action callback) => _loop.TryPost(callback);
+
+    /// <summary>Reports an error nobody observes, to <see cref="UnhandledException"/> or standard error.</summary>
+    internal void ReportError(AsyncGreenlet source, Exception exception) =>
+        ErrorReport.Raise(
+            UnhandledException,
+            this,
+            new AsyncGreenletExceptionEventArgs(source, exception),
+            $"{exception.GetType().Name} from {source}",
+            $"{source} failed with {exception.GetType().Name}: {exception}",
+            nameof(UnhandledException),
+            letKillsThrough: true);
+
+    /// <summary>Runs the loop, in gevent's order: every ready entry (FIFO, including those scheduled meanwhile), each
+    /// followed by what it deferred; then, after idling while nothing is ready, the due timers.</summary>
+    /// <returns>Null when a <see cref="GreenletExit"/> thrown into the hub ends it.</returns>
+    /// <remarks>One async method for the whole loop, so that the hub's switches allocate nothing per entry.</remarks>
+    private async ValueTask<object?> RunLoop()
+    {
+        while (true)
+        {
+            _loop.DrainExternal();
+            _loop.BeginCallbacks();
+            while (_loop.TryNextCallback(out HubReadyItem item))
+            {
+                do
+                {
+                    if (!await Dispatch(item))
+                    {
+                        return null;
+                    }
+                }
+                while (_next.TryDequeue(out item));
+            }
+
+            if (_loop.IsIdle)
+            {
+                switch (_loop.WhenIdle())
+                {
+                    case HubLoopCore.IdleAction.WakeDrains:
+                        _loop.WakeDrainWaiters();
+                        continue;
+                    case HubLoopCore.IdleAction.Exit:
+                        if (!await ThrowLoopExit())
+                        {
+                            return null;
+                        }
+
+                        continue;
+                    default:
+                        // Until the next timer (none: until a post), unless one is due already.
+                        TimeSpan? delay = _loop.NextTimerDelay();
+                        if (delay != TimeSpan.Zero)
+                        {
+                            _freeRunningThread = 0;
+                            await _signal.WaitAsync(delay, _loop.Time);
+
+                            // Resumed outside any trampoline step: remember whose code this thread runs (see IsOwnFlow).
+                            _freeRunningThread = Environment.CurrentManagedThreadId;
+                        }
+
+                        break;
+                }
+            }
+
+            long now = _loop.Now();
+            while (_loop.TryTakeDueTimer(now, out HubTimer timer))
+            {
+                HubReadyItem item = HubReadyItem.Call(timer.Callback);
+                do
+                {
+                    if (!await Dispatch(item))
+                    {
+                        return null;
+                    }
+                }
+                while (_next.TryDequeue(out item));
+            }
+        }
+    }
+
+    /// <summary>Runs one entry; false when the hub must end (a kill of the hub).</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> Dispatch(HubReadyItem item)
+    {
+        try
+        {
+            switch (item.What)
+            {
+                case HubReadyItem.Kind.Resume:
+                    var waiter = (HubWaiter)item.Target;
+
+                    // Killed or timed out after the wake was queued: the wait is over, nothing to resume.
+                    if (waiter.IsResumable)
+                    {
+                        var greenlet = (AsyncGreenlet)waiter.Party;
+                        _dispatching = greenlet;
+                        await greenlet.SwitchAsync(waiter);
+                    }
+
+                    break;
+                case HubReadyItem.Kind.Start:
+                    var task = (AsyncGreenTask)item.Target;
+                    _dispatching = task;
+                    await task.StartNowAsync();
+                    break;
+                case HubReadyItem.Kind.CallAsync:
+                    _dispatching = this;
+                    await ((Func<ValueTask>)item.Target)();
+                    break;
+                default:
+                    Debug.Assert(item.What == HubReadyItem.Kind.Call, "an unknown ready entry");
+                    _dispatching = this;
+                    ((Action)item.Target)();
+                    break;
+            }
+        }
+        catch (GreenletExit)
+        {
+            // Only a kill throws GreenletExit into the hub (an escaping one is a value, X1). It ends the hub;
+            // AsyncHub.Current then makes a new one.
+            _next.Clear();
+            return false;
+        }
+        catch (Exception e)
+        {
+            ReportError(_dispatching ?? this, e);
+        }
+        finally
+        {
+            _dispatching = null;
+        }
+
+        return true;
+    }
+
+    /// <summary>Nothing can ever run again: throws <see cref="HubLoopExitException"/> into the main greenlet (gevent's
+    /// <c>LoopExit</c>); false when the hub must end.</summary>
+    private async ValueTask<bool> ThrowLoopExit()
+    {
+        try
+        {
+            await Parent!.ThrowAsync(new HubLoopExitException(DescribeBlockedForever(), _loop.Waiting()));
+        }
+        catch (GreenletExit)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            ReportError(Parent!, e);
+        }
+
+        return true;
+    }
+
+    /// <summary>The text of the <see cref="HubLoopExitException"/>: the hub and the blocked waits.</summary>
+    private string DescribeBlockedForever()
+    {
+        var text = new System.Text.StringBuilder("This operation would block forever: nothing is ready, no timer is pending and no task can complete.");
+        text.Append("\n\tHub: ").Append(this);
+        foreach (string waiting in _loop.Waiting())
+        {
+            text.Append("\n\tWaiting: ").Append(waiting);
+        }
+
+        return text.ToString();
+    }
+}
