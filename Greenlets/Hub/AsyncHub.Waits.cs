@@ -50,6 +50,8 @@ public sealed partial class AsyncHub : IWaitHub
 
     HubTimer IWaitHub.StartTimer(TimeSpan delay, Action callback, bool keepsAlive) => StartTimer(delay, callback, keepsAlive);
 
+    void IWaitHub.AddExternalWake(int delta) => _loop.PendingTasks += delta;
+
     void IWaitHub.EnqueueResume(HubWaiter waiter) => _loop.Enqueue(HubReadyItem.Resume(waiter));
 
     void IWaitHub.SwitchInto(HubWaiter waiter)
