@@ -237,19 +237,8 @@ public partial class AsyncGreenTask : AsyncGreenlet
         }
     }
 
-    /// <summary>Gets whether <see cref="StartNowAsync"/> would start the task (it was neither killed nor started).</summary>
+    /// <summary>Gets whether the hub would start the task now (it was neither killed nor started).</summary>
     internal bool CanStartNow => !_ready && !IsStarted;
-
-    /// <summary>Starts the task from the hub unless it was killed first.</summary>
-    internal async ValueTask StartNowAsync()
-    {
-        if (!CanStartNow)
-        {
-            return;
-        }
-
-        await SwitchAsync();
-    }
 
     internal TaskCompletionSource<object?> Completion()
     {

@@ -134,10 +134,10 @@ public sealed partial class AsyncHub : AsyncGreenlet
         {
             // A yield: woken before it parks, so it resumes behind every greenlet ready now.
             waiter.Wake(null);
-            return Park(waiter, timeout: null, listed: false);
+            return waiter.ParkAsync(timeout: null, listed: false);
         }
 
-        return Park(waiter, delay, listed: true);
+        return waiter.ParkAsync(delay, listed: true);
     }
 
     /// <summary>Waits cooperatively for <paramref name="millisecondsDelay"/> milliseconds.</summary>
@@ -206,8 +206,6 @@ public sealed partial class AsyncHub : AsyncGreenlet
     /// <summary>Gets the live hub of <paramref name="tree"/> without creating one.</summary>
     internal static AsyncHub? Find(AsyncTree tree) => Hubs.TryGetValue(tree, out AsyncHub? hub) && !hub.IsDead ? hub : null;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask Park(HubWaiter waiter, TimeSpan? timeout, bool listed) => await waiter.ParkAsync(timeout, listed);
 
     private static AsyncHub Lookup(AsyncTree tree, TimeProvider time, bool requireNew)
     {
