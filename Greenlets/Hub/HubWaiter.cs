@@ -185,6 +185,37 @@ internal sealed partial class HubWaiter
         ThrowIfCancelled(cancellationToken);
     }
 
+    /// <summary>Parks as <see cref="ParkAsync"/> does and gives what <see cref="Park"/> gives: true for a wake, false
+    /// for the timeout.</summary>
+    /// <remarks>The same await glue as <see cref="ParkAsync"/> (the protocol is <see cref="BeginPark"/> and
+    /// <see cref="EndPark"/>, shared): a caller that maps the outcome to a bool (an event's or a result's wait) returns
+    /// this task as its own instead of wrapping the other in a second state machine, which a million waiting
+    /// greenlets would each carry.</remarks>
+    /// <param name="timeout">The longest wait; null or infinite for none.</param>
+    /// <param name="listed">Whether the wait shows as blocked in the hub.</param>
+    /// <param name="keepsAlive">Whether the timeout's timer keeps the hub's loop alive.</param>
+    /// <param name="giveBack">As for <see cref="Park"/>.</param>
+    /// <param name="cancellationToken">As for <see cref="Park"/>.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> ParkForAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
+    {
+        HubTimer? timer = BeginPark(timeout, keepsAlive, cancellationToken, out CancellationTokenRegistration registration);
+        bool returned = false;
+        try
+        {
+            CheckResumedWith(await Hub.ParkAsync(this, listed));
+            returned = true;
+        }
+        finally
+        {
+            Hub.EndParkAsync(this);
+            EndPark(timer, registration, returned, giveBack);
+        }
+
+        return Outcome(cancellationToken);
+    }
+
     /// <summary>The start of a park: arms the timeout and the token, unless the wait was woken already (a yield).</summary>
     private HubTimer? BeginPark(TimeSpan? timeout, bool keepsAlive, CancellationToken cancellationToken, out CancellationTokenRegistration registration)
     {

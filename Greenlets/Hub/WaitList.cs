@@ -97,12 +97,8 @@ internal sealed class WaitList
     public bool Block(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default) => waiter.Park(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
 
     /// <summary>The awaited form of <see cref="Block"/>.</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> BlockAsync(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default)
-    {
-        await waiter.ParkAsync(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
-        return !waiter.TimedOut;
-    }
+    public ValueTask<bool> BlockAsync(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default) =>
+        waiter.ParkForAsync(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
 
     /// <summary>The primitive is ready but its notifier has not run yet: waits for it, behind the waiters it was
     /// scheduled for (gevent's <c>_wait</c> on a ready object). Returns at once when no notifier is pending.</summary>
