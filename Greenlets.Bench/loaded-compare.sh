@@ -32,5 +32,5 @@ printf '| workload | idle (ns) | 2 competitors (ns) | loaded / idle |\n|---|---:
 for w in "${workloads[@]}"; do
   idle=$(median idle "$w")
   loaded=$(median loaded "$w")
-  printf '| %s | %s | %s | %.2fx |\n' "$w" "$idle" "$loaded" "$(echo "$loaded / $idle" | bc -l)"
+  printf '| %s | %s | %s | %.2fx |\n' "$w" "$idle" "$loaded" "$(awk -v a="$loaded" -v b="$idle" 'BEGIN { print a / b }')"
 done
