@@ -181,7 +181,7 @@ public sealed partial class AsyncHub
     {
         try
         {
-            await Parent!.ThrowAsync(new HubLoopExitException(DescribeBlockedForever(), _loop.Waiting()));
+            await Parent!.ThrowAsync(new HubLoopExitException(_loop.DescribeBlockedForever(liveGreenlets: null), _loop.Waiting()));
         }
         catch (GreenletExit)
         {
@@ -193,18 +193,5 @@ public sealed partial class AsyncHub
         }
 
         return true;
-    }
-
-    /// <summary>The text of the <see cref="HubLoopExitException"/>: the hub and the blocked waits.</summary>
-    private string DescribeBlockedForever()
-    {
-        var text = new System.Text.StringBuilder("This operation would block forever: nothing is ready, no timer is pending and no task can complete.");
-        text.Append("\n\tHub: ").Append(this);
-        foreach (string waiting in _loop.Waiting())
-        {
-            text.Append("\n\tWaiting: ").Append(waiting);
-        }
-
-        return text.ToString();
     }
 }
