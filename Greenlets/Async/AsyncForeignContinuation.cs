@@ -31,7 +31,7 @@ internal sealed class AsyncForeignContinuation
     /// value, <see cref="AsyncSchedulerLink.Parked"/> when it parks again, or its result when it dies and the caller is
     /// its parent. Otherwise (a stray continuation: a task of the greenlet that it did not await, or the unwinding of a
     /// greenlet killed while it awaited): the continuation runs inline, at once, inside the caller's step, and the result
-    /// is completed with null. A switch that stray code makes is refused: <see cref="GreenletExit"/> for a killed
+    /// is completed with <see cref="AsyncSchedulerLink.Parked"/> as well (nothing came back for the caller: carry on). A switch that stray code makes is refused: <see cref="GreenletExit"/> for a killed
     /// greenlet, so that its <c>finally</c> blocks run, else <see cref="GreenletError"/>.
     /// </returns>
     /// <exception cref="GreenletError">The caller is not in a trampoline step of the greenlet's tree on this thread.</exception>

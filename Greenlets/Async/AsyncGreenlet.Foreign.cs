@@ -130,6 +130,12 @@ public partial class AsyncGreenlet
             return false;
         }
 
+        if ((Volatile.Read(ref _life) & Finished) != 0 && (!foreign.Killed || foreign.LateObserved))
+        {
+            // Died in a step already (this callback was only scheduled off that step): nothing to re-join.
+            return true;
+        }
+
         // The scheduler resumes it with this no-op; that step sees the finished body and the greenlet dies there.
         foreign.Post(Nothing, null);
         return true;
@@ -165,7 +171,7 @@ public partial class AsyncGreenlet
         }
 
         greenlet.RunStray(frame, foreign, continuation, link);
-        return new ValueTask<object?>((object?)null);
+        return new ValueTask<object?>(AsyncSchedulerLink.Parked);
     }
 
     /// <summary>Makes the scheduler's greenlet wait for a wake: its switch source, pending, while it keeps the baton.</summary>
@@ -255,6 +261,10 @@ public partial class AsyncGreenlet
         catch (GreenletExit)
         {
             // The kill, unwinding as it should.
+        }
+        catch (OperationCanceledException) when (foreign.IsCancelled)
+        {
+            // The foreign operation, stopped by the kill's cancellation.
         }
         catch (Exception e)
         {

@@ -28,7 +28,8 @@ namespace Greenlets.Internal;
 /// </remarks>
 internal sealed class AsyncSchedulerLink
 {
-    /// <summary>The value the scheduler's greenlet receives when the greenlet it ran parked on a foreign await.</summary>
+    /// <summary>The value the scheduler's greenlet receives when the greenlet it ran is off the baton again with nothing for
+    /// it: it parked on a foreign await, or the continuation it resumed was a stray that ran inline.</summary>
     public static readonly object Parked = new ParkedMarker();
 
     private static readonly Lock AttachLock = new();

@@ -50,6 +50,9 @@ internal sealed class AsyncTreeSynchronizationContext : SynchronizationContext
     /// <summary>Gets the token that a kill of the greenlet while it is parked cancels, so that the foreign operation can stop.</summary>
     public CancellationToken Cancellation => (_cancellation ??= new CancellationTokenSource()).Token;
 
+    /// <summary>Gets whether a kill cancelled <see cref="Cancellation"/>.</summary>
+    public bool IsCancelled => _cancellation is { IsCancellationRequested: true };
+
     /// <summary>Hands <paramref name="d"/> to the tree's scheduler, to run as this greenlet. Never runs it inline.</summary>
     /// <param name="d">The callback.</param>
     /// <param name="state">Its argument.</param>
