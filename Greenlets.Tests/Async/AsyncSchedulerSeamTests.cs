@@ -561,6 +561,21 @@ public sealed class AsyncSchedulerSeamTests
     }
 
     [Fact]
+    public void SetTrace_ParkAndResume_TracedAsSwitchesThroughTheScheduler()
+    {
+        var events = new List<string>();
+        RoundRobinScheduler.Run(
+            s =>
+            {
+                AsyncGreenlet.SetTrace((e, origin, target) => events.Add($"{origin.Name} {(e == GreenletTraceEvent.Throw ? "!>" : "->")} {target.Name}"));
+                s.Spawn("a", async () => await Task.Yield());
+            },
+            _ => Assert.Equal(
+                ["main -> scheduler", "scheduler -> a", "a -> scheduler", "scheduler -> a", "a -> scheduler", "scheduler -> main"],
+                events));
+    }
+
+    [Fact]
     public void PlainTree_ForeignAwait_NoSchedulerContextAndBatonKept() => AsyncTestFlow.Run(async () =>
     {
         SynchronizationContext? seen = null;

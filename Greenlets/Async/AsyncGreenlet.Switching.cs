@@ -192,15 +192,15 @@ public partial class AsyncGreenlet
             }
 
             cur = tree.Current;
-            if (cur == tree.Main)
-            {
-                throw new GreenletError("greenlet code ran while the main greenlet holds the baton: a greenlet's stray task may not switch");
-            }
-
             if (tree.Scheduler is not null && !MayContinueOutside(cur))
             {
                 // On a scheduled tree greenlet code runs in trampoline steps only: this code escaped them.
                 throw AsyncSchedulerLink.Escaped(tree);
+            }
+
+            if (cur == tree.Main)
+            {
+                throw new GreenletError("greenlet code ran while the main greenlet holds the baton: a greenlet's stray task may not switch");
             }
         }
         else

@@ -14,7 +14,10 @@ namespace Greenlets.Internal;
 /// itself, e.g. from a timer callback), after which it continues in a trampoline step on a thread-pool thread.</para>
 /// <para><b>The scheduler's own awaits.</b> The scheduler's greenlet runs without a greenlet synchronization context:
 /// if it awaits foreign work itself (rather than <see cref="WaitForWorkAsync"/>), it keeps the baton and continues
-/// wherever that work completes, as on a plain tree; its switches from there are allowed. It must not use
+/// wherever that work completes, as on a plain tree; its switches from there are allowed, but its code stays outside
+/// the trampoline until one of its switches completes asynchronously, and <see cref="WaitForWorkAsync"/> is refused
+/// there. So the scheduler should wait only with <see cref="WaitForWorkAsync"/> (woken by a timer callback calling
+/// <see cref="Wake"/>, for instance). It must not use
 /// <c>ConfigureAwait(false)</c> to wait for work, and must outlive the tree's foreign awaits: a greenlet that would
 /// park while it is dead keeps the baton instead, as on a plain tree.</para>
 /// <para><b>A kill while parked.</b> A transfer into a parked greenlet (a throw, or a misdirected switch or child result)

@@ -53,7 +53,8 @@ internal sealed class AsyncTreeSynchronizationContext : SynchronizationContext
     /// <summary>Gets whether a kill cancelled <see cref="Cancellation"/>.</summary>
     public bool IsCancelled => _cancellation is { IsCancellationRequested: true };
 
-    /// <summary>Hands <paramref name="d"/> to the tree's scheduler, to run as this greenlet. Never runs it inline.</summary>
+    /// <summary>Hands <paramref name="d"/> to the tree's scheduler, to run as this greenlet. Never runs it inline. Once the
+    /// scheduler's greenlet is dead, the callback runs on the thread pool instead, as on a plain tree.</summary>
     /// <param name="d">The callback.</param>
     /// <param name="state">Its argument.</param>
     /// <exception cref="ArgumentNullException"><paramref name="d"/> is null.</exception>
@@ -61,6 +62,14 @@ internal sealed class AsyncTreeSynchronizationContext : SynchronizationContext
     {
         ArgumentNullException.ThrowIfNull(d);
         AsyncSchedulerLink link = Greenlet.Tree!.Scheduler!;
+        if (link.Greenlet.IsDead)
+        {
+            // Nobody will resume it: run it as a plain tree would, on the thread pool (a greenlet that parked before the
+            // scheduler died then runs outside the trampoline, and its first switch is refused as escaped).
+            ThreadPool.UnsafeQueueUserWorkItem(static call => call.d(call.state), (d, state), preferLocal: false);
+            return;
+        }
+
         link.Scheduler.Enqueue(new AsyncForeignContinuation(Greenlet, d, state));
         link.Wake();
     }

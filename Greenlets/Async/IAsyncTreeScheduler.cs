@@ -32,7 +32,7 @@ internal interface IAsyncTreeScheduler
     /// <summary>
     /// Reports an exception that no greenlet can receive: a posted callback that threw, or a failure of a greenlet
     /// that was killed while it awaited foreign work (its death went to its parent long before), or of a callback of
-    /// the kill's cancellation. Called inside a step of the tree, on the baton; must not switch.
+    /// the kill's cancellation. Called inside a step of the tree, on the baton; must neither switch nor throw.
     /// </summary>
     /// <param name="greenlet">The greenlet whose code raised it.</param>
     /// <param name="error">The exception.</param>
