@@ -199,6 +199,42 @@ public sealed class AsyncSchedulerSeamTests
     }
 
     [Fact]
+    public void ThrowIfEscaped_InStepAndAfterConfigureAwaitFalse_PassesThenThrows()
+    {
+        Exception? inStep = null;
+        Exception? escaped = null;
+        RoundRobinScheduler.Run(
+            s => s.Spawn("g", async () =>
+            {
+                inStep = Record.Exception(AsyncSchedulerLink.ThrowIfEscaped);
+                await Task.Yield();
+                await Task.Delay(1).ConfigureAwait(false);
+                escaped = Record.Exception(AsyncSchedulerLink.ThrowIfEscaped);
+            }),
+            _ =>
+            {
+                Assert.Null(inStep);
+                Assert.Contains("ConfigureAwait(false)", Assert.IsType<GreenletError>(escaped).Message, StringComparison.Ordinal);
+            });
+    }
+
+    [Fact]
+    public void ForeignAwait_GreenletStartedByMain_ParksToPendingSchedulerAndResultReachesMain() => AsyncTestFlow.Run(async () =>
+    {
+        // The scheduler has not started when the first greenlet parks: the park starts it.
+        var scheduler = new RoundRobinScheduler();
+        var g = new AsyncGreenlet(async x =>
+        {
+            await Task.Yield();
+            return $"{x} after a park";
+        });
+        Assert.Equal("g after a park", await g.SwitchAsync("g"));
+        Assert.True(g.IsDead);
+        Assert.Equal(1, scheduler.Resumes);
+        Assert.Equal(GreenletState.Suspended, scheduler.Greenlet.State);
+    });
+
+    [Fact]
     public void ForeignAwait_SwitchFromTaskRun_ThrowsGreenletError()
     {
         Exception? error = null;
