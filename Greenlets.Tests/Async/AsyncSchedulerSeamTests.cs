@@ -63,11 +63,12 @@ public sealed class AsyncSchedulerSeamTests
                 s.Spawn("b", () =>
                 {
                     seen.Add($"b sees a {a!.State} parked={AsyncSchedulerLink.IsParked(a)}");
+                    seen.Add(a.DebuggerDisplay);
                     gate.SetResult(42);
                     return ValueTask.CompletedTask;
                 });
             },
-            _ => Assert.Equal(["b sees a Suspended parked=True", "a got 42"], seen));
+            _ => Assert.Equal(["b sees a Suspended parked=True", "a Suspended (parked on a foreign await) parent=scheduler", "a got 42"], seen));
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public partial class AsyncGreenlet
             {
                 foreign.Resuming = null;
                 foreign.StepScheduled = true;
+                foreign.InStep = true;
                 RunContinuation(foreign, continuation, link);
                 return;
             }
@@ -55,6 +56,7 @@ public partial class AsyncGreenlet
 
         foreign.HoldsBatonOutside = false;
         foreign.StepScheduled = true;
+        foreign.InStep = true;
         SynchronizationContext? previous = SynchronizationContext.Current;
 
         // The scheduler's own awaits keep the baton (see AsyncSchedulerLink): it gets no greenlet context.
@@ -80,6 +82,15 @@ public partial class AsyncGreenlet
         AsyncTreeSynchronizationContext foreign = EnsureForeignState();
         bool scheduled = foreign.StepScheduled;
         foreign.StepScheduled = false;
+        foreign.InStep = false;
+        if (_runTask.IsCompleted)
+        {
+            // Completed (by escaped code) after AfterStep looked and before InStep was cleared: its watcher, seeing
+            // InStep, left the death to this step.
+            next = Finish();
+            return true;
+        }
+
         if (scheduled)
         {
             if (this == link.Greenlet)
@@ -130,9 +141,10 @@ public partial class AsyncGreenlet
             return false;
         }
 
-        if ((Volatile.Read(ref _life) & Finished) != 0 && (!foreign.Killed || foreign.LateObserved))
+        if (foreign.InStep || ((Volatile.Read(ref _life) & Finished) != 0 && (!foreign.Killed || foreign.LateObserved)))
         {
-            // Died in a step already (this callback was only scheduled off that step): nothing to re-join.
+            // The body completed in a step of the greenlet (this callback was only scheduled off it, because the
+            // greenlet's context was current), which takes the death: nothing to re-join.
             return true;
         }
 
@@ -209,6 +221,7 @@ public partial class AsyncGreenlet
     private void RunStray(AsyncLoopFrame frame, AsyncTreeSynchronizationContext foreign, AsyncForeignContinuation continuation, AsyncSchedulerLink link)
     {
         string name = Name;
+        foreign.InStep = true;
         frame.Next = this;
         frame.Refusal = foreign.Killed
             ? () => new GreenletExit($"{name} was killed while it awaited a foreign task: its code unwinds and cannot switch")
@@ -228,6 +241,8 @@ public partial class AsyncGreenlet
         {
             ObserveLate(foreign, link);
         }
+
+        foreign.InStep = false;
     }
 
     /// <summary>

@@ -115,8 +115,9 @@ public partial class AsyncGreenlet
         set => _name = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    /// <summary>Gets the debugger's one-line view: name, state and parent.</summary>
-    internal string DebuggerDisplay => $"{Name} {State} parent={Parent?.Name ?? "(none)"}";
+    /// <summary>Gets the debugger's one-line view: name, state (and whether it is parked on a foreign await) and parent.</summary>
+    internal string DebuggerDisplay =>
+        $"{Name} {State}{(_foreign is { Parked: true } ? " (parked on a foreign await)" : "")} parent={Parent?.Name ?? "(none)"}";
 
     /// <summary>Gets the tree; null until a non-main greenlet starts.</summary>
     internal AsyncTree? Tree => _tree;

@@ -21,6 +21,7 @@ namespace Greenlets.Internal;
 internal sealed class AsyncTreeSynchronizationContext : SynchronizationContext
 {
     private CancellationTokenSource? _cancellation;
+    private volatile bool _inStep;
 
     public AsyncTreeSynchronizationContext(AsyncGreenlet greenlet) => Greenlet = greenlet;
 
@@ -35,6 +36,15 @@ internal sealed class AsyncTreeSynchronizationContext : SynchronizationContext
 
     /// <summary>Gets or sets whether the step running now was started with this context set (so its awaits post here).</summary>
     public bool StepScheduled { get; set; }
+
+    /// <summary>Gets or sets whether a step of this greenlet's own code runs (set before it, cleared when the step ended
+    /// without finishing): a body that completes meanwhile dies in that step, whatever thread sees the completion.
+    /// Read from the thread that sees the body complete.</summary>
+    public bool InStep
+    {
+        get => _inStep;
+        set => _inStep = value;
+    }
 
     /// <summary>Gets or sets whether the greenlet keeps the baton while it awaits, as on a plain tree, so that its code may
     /// legitimately continue outside the trampoline: the scheduler's own greenlet awaiting foreign work, or a step that
