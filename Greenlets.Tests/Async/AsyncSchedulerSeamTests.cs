@@ -129,6 +129,50 @@ public sealed class AsyncSchedulerSeamTests
     }
 
     [Fact]
+    public void BodyFinishedOutside_AsItsStepEnds_DiesOnceAndNoRejoinIsLeftStray()
+    {
+        // Regression (issue 12): the step end and the completion watcher decided separately who takes the death of a
+        // body that finishes on another thread right as the step ends. The hook completes it exactly in that window
+        // (after the step is marked ended, before it looks at the body): the step took the death and the watcher
+        // still posted a re-join, an extra continuation resumed as a stray of a dead greenlet (the 1,201st resume).
+        var gate = new TaskCompletionSource<string>();
+        AsyncGreenlet? escaping = null;
+        int armed = 0;
+        int fired = 0;
+        AsyncGreenlet.StepLeftHook = greenlet =>
+        {
+            if (greenlet == escaping && Volatile.Read(ref armed) == 1 && Interlocked.Exchange(ref fired, 1) == 0)
+            {
+                // SetResult runs the escaped code, and the body's end, inline on that thread.
+                Assert.True(Task.Run(() => gate.SetResult("done")).Wait(TestTimeouts.Unexpected));
+            }
+        };
+        try
+        {
+            RoundRobinScheduler.Run(
+                s => escaping = s.Add(new AsyncGreenlet(
+                    async _ =>
+                    {
+                        await Task.Yield();
+                        Volatile.Write(ref armed, 1);
+                        return await gate.Task.ConfigureAwait(false);
+                    },
+                    s.Greenlet) { Name = "escaping" }),
+                s =>
+                {
+                    Assert.Equal(1, fired);
+                    Assert.Equal(["done"], s.Received);
+                    Assert.Equal(0, s.Strays);
+                    Assert.Empty(s.Errors);
+                });
+        }
+        finally
+        {
+            AsyncGreenlet.StepLeftHook = null;
+        }
+    }
+
+    [Fact]
     public void ForeignAwait_CompletedFromAnotherThread_ResumesInSchedulerStep()
     {
         var gate = new TaskCompletionSource();

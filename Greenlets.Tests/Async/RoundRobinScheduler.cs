@@ -40,6 +40,10 @@ internal sealed class RoundRobinScheduler : IAsyncTreeScheduler
     /// <summary>Gets how many times a greenlet parked and the baton came to the scheduler.</summary>
     public int Parks { get; private set; }
 
+    /// <summary>Gets how many resumed continuations were strays: they ran inline in the scheduler's step because their
+    /// greenlet was not parked on them (a spurious post shows up here).</summary>
+    public int Strays { get; private set; }
+
     /// <summary>Gets how many foreign continuations the scheduler resumed.</summary>
     public int Resumes => Volatile.Read(ref _resumes);
 
@@ -69,6 +73,14 @@ internal sealed class RoundRobinScheduler : IAsyncTreeScheduler
         return greenlet;
     }
 
+    /// <summary>Tracks <paramref name="greenlet"/> (whose parent should be the scheduler) and queues its start.</summary>
+    public AsyncGreenlet Add(AsyncGreenlet greenlet)
+    {
+        _spawned.Add(greenlet);
+        _ready.Enqueue(greenlet);
+        return greenlet;
+    }
+
     /// <summary>Queues <paramref name="action"/> to run in the scheduler's own step (where a kill is made). Call on the baton.</summary>
     public void InScheduler(Func<ValueTask> action) => _actions.Enqueue(action);
 
@@ -93,7 +105,14 @@ internal sealed class RoundRobinScheduler : IAsyncTreeScheduler
                 else if (_posted.TryDequeue(out AsyncForeignContinuation? continuation))
                 {
                     Interlocked.Increment(ref _resumes);
-                    Note(await continuation.ResumeAsync());
+                    ValueTask<object?> resume = continuation.ResumeAsync();
+                    if (resume.IsCompleted)
+                    {
+                        // Only a stray completes at once: a parked greenlet's resume is a baton transfer.
+                        Strays++;
+                    }
+
+                    Note(await resume);
                 }
                 else if (IsDone())
                 {

@@ -12,6 +12,11 @@ public partial class AsyncGreenlet
     // This greenlet's synchronization context and foreign-await state; created at its first step on a scheduled tree.
     private AsyncTreeSynchronizationContext? _foreign;
 
+    /// <summary>Gets or sets a test hook called on the baton when a step of a scheduled tree's greenlet has just been
+    /// marked ended, before that step looks at the body: lets a test complete the body from another thread exactly
+    /// there (the window of the completion handshake). Null outside tests.</summary>
+    internal static Action<AsyncGreenlet>? StepLeftHook { get; set; }
+
     /// <summary>Gets the foreign-await state, or null before the greenlet's first step on a scheduled tree.</summary>
     internal AsyncTreeSynchronizationContext? ForeignState => _foreign;
 
@@ -83,6 +88,7 @@ public partial class AsyncGreenlet
         bool scheduled = foreign.StepScheduled;
         foreign.StepScheduled = false;
         foreign.InStep = false;
+        StepLeftHook?.Invoke(this);
         if (_runTask.IsCompleted)
         {
             // Completed (by escaped code) after AfterStep looked and before InStep was cleared: its watcher, seeing
