@@ -123,7 +123,13 @@ public sealed class AsyncSchedulerSeamTests
             Assert.Equal(0, overlaps);
             Assert.Equal(0, outsideStep);
             Assert.Equal(greenlets * rounds, steps);
-            Assert.Equal(greenlets * rounds, s.Resumes);
+
+            // Every posted continuation was resumed once, none as a stray (a spurious re-join of a dead greenlet would
+            // be one). A Task.Run or a completion source may finish before its await looks (no post then), so the
+            // count is bounded by the awaits rather than equal to them; every Task.Yield posts.
+            Assert.Equal(s.Posted, s.Resumes);
+            Assert.Equal(0, s.Strays);
+            Assert.InRange(s.Resumes, greenlets * (rounds / 3), greenlets * rounds + greenlets);
             Assert.Empty(s.Errors);
         });
     }

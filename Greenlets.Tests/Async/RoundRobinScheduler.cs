@@ -15,6 +15,7 @@ internal sealed class RoundRobinScheduler : IAsyncTreeScheduler
     private readonly Queue<Func<ValueTask>> _actions = new();
     private readonly List<AsyncGreenlet> _spawned = [];
     private int _resumes;
+    private int _postedCount;
 
     /// <summary>Creates the scheduler's greenlet (a child of the caller's main) and attaches it to the caller's tree.</summary>
     public RoundRobinScheduler()
@@ -43,6 +44,9 @@ internal sealed class RoundRobinScheduler : IAsyncTreeScheduler
     /// <summary>Gets how many resumed continuations were strays: they ran inline in the scheduler's step because their
     /// greenlet was not parked on them (a spurious post shows up here).</summary>
     public int Strays { get; private set; }
+
+    /// <summary>Gets how many continuations the tree handed to the scheduler.</summary>
+    public int Posted => Volatile.Read(ref _postedCount);
 
     /// <summary>Gets how many foreign continuations the scheduler resumed.</summary>
     public int Resumes => Volatile.Read(ref _resumes);
@@ -84,7 +88,11 @@ internal sealed class RoundRobinScheduler : IAsyncTreeScheduler
     /// <summary>Queues <paramref name="action"/> to run in the scheduler's own step (where a kill is made). Call on the baton.</summary>
     public void InScheduler(Func<ValueTask> action) => _actions.Enqueue(action);
 
-    public void Enqueue(AsyncForeignContinuation continuation) => _posted.Enqueue(continuation);
+    public void Enqueue(AsyncForeignContinuation continuation)
+    {
+        Interlocked.Increment(ref _postedCount);
+        _posted.Enqueue(continuation);
+    }
 
     public void ReportError(AsyncGreenlet greenlet, Exception error) => Errors.Enqueue(error);
 

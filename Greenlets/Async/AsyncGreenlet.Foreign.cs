@@ -49,7 +49,7 @@ public partial class AsyncGreenlet
             {
                 foreign.Resuming = null;
                 foreign.StepScheduled = true;
-                foreign.InStep = true;
+                foreign.EnterStep();
                 RunContinuation(foreign, continuation, link);
                 return;
             }
@@ -61,7 +61,7 @@ public partial class AsyncGreenlet
 
         foreign.HoldsBatonOutside = false;
         foreign.StepScheduled = true;
-        foreign.InStep = true;
+        foreign.EnterStep();
         SynchronizationContext? previous = SynchronizationContext.Current;
 
         // The scheduler's own awaits keep the baton (see AsyncSchedulerLink): it gets no greenlet context.
@@ -87,14 +87,20 @@ public partial class AsyncGreenlet
         AsyncTreeSynchronizationContext foreign = EnsureForeignState();
         bool scheduled = foreign.StepScheduled;
         foreign.StepScheduled = false;
-        foreign.InStep = false;
+        foreign.LeaveStep();
         StepLeftHook?.Invoke(this);
+        bool rejoinPosted = false;
         if (_runTask.IsCompleted)
         {
-            // Completed (by escaped code) after AfterStep looked and before InStep was cleared: its watcher, seeing
-            // InStep, left the death to this step.
-            next = Finish();
-            return true;
+            // Completed by escaped code on another thread as the step ended (AfterStep had not seen it yet). Exactly
+            // one side takes the death: this step, or the watcher, which then posted the re-join.
+            if (foreign.TryClaimDeath())
+            {
+                next = Finish();
+                return true;
+            }
+
+            rejoinPosted = true;
         }
 
         if (scheduled)
@@ -116,6 +122,13 @@ public partial class AsyncGreenlet
                 WatchBody();
                 return true;
             }
+        }
+
+        if (rejoinPosted)
+        {
+            // The re-join cannot reach a parked greenlet here: die now (it then finds the greenlet dead, a harmless stray).
+            next = Finish();
+            return true;
         }
 
         foreign.HoldsBatonOutside = true;
@@ -147,10 +160,10 @@ public partial class AsyncGreenlet
             return false;
         }
 
-        if (foreign.InStep || ((Volatile.Read(ref _life) & Finished) != 0 && (!foreign.Killed || foreign.LateObserved)))
+        if (((Volatile.Read(ref _life) & Finished) != 0 && (!foreign.Killed || foreign.LateObserved)) || !foreign.TryClaimRejoin())
         {
-            // The body completed in a step of the greenlet (this callback was only scheduled off it, because the
-            // greenlet's context was current), which takes the death: nothing to re-join.
+            // Dead already, or the body completed in a step of the greenlet (this callback was only scheduled off it,
+            // because the greenlet's context was current) or as its step ended: that step takes the death.
             return true;
         }
 
@@ -227,7 +240,7 @@ public partial class AsyncGreenlet
     private void RunStray(AsyncLoopFrame frame, AsyncTreeSynchronizationContext foreign, AsyncForeignContinuation continuation, AsyncSchedulerLink link)
     {
         string name = Name;
-        foreign.InStep = true;
+        foreign.EnterStep();
         frame.Next = this;
         frame.Refusal = foreign.Killed
             ? () => new GreenletExit($"{name} was killed while it awaited a foreign task: its code unwinds and cannot switch")
@@ -243,12 +256,12 @@ public partial class AsyncGreenlet
             frame.Refusal = null;
         }
 
-        if (foreign.Killed && !foreign.LateObserved && _runTask.IsCompleted)
+        foreign.LeaveStep();
+        if (foreign.Killed && !foreign.LateObserved && _runTask.IsCompleted && foreign.TryClaimDeath())
         {
+            // Otherwise the watcher claimed it and its re-join, another stray, observes it.
             ObserveLate(foreign, link);
         }
-
-        foreign.InStep = false;
     }
 
     /// <summary>

@@ -20,8 +20,16 @@ namespace Greenlets.Internal;
 /// </remarks>
 internal sealed class AsyncTreeSynchronizationContext : SynchronizationContext
 {
+    // Who takes the death of a body that finishes while no step of it runs, decided by one compare-and-swap on _watch:
+    // Out (no step of the greenlet's code runs), Stepping (one does: it sees the body finish), Rejoining (the completion
+    // watcher saw it finish outside and posted the re-join), Dying (the step end saw it and takes the death).
+    private const int Out = 0;
+    private const int Stepping = 1;
+    private const int Rejoining = 2;
+    private const int Dying = 3;
+
     private CancellationTokenSource? _cancellation;
-    private volatile bool _inStep;
+    private int _watch;
 
     public AsyncTreeSynchronizationContext(AsyncGreenlet greenlet) => Greenlet = greenlet;
 
@@ -37,14 +45,24 @@ internal sealed class AsyncTreeSynchronizationContext : SynchronizationContext
     /// <summary>Gets or sets whether the step running now was started with this context set (so its awaits post here).</summary>
     public bool StepScheduled { get; set; }
 
-    /// <summary>Gets or sets whether a step of this greenlet's own code runs (set before it, cleared when the step ended
-    /// without finishing): a body that completes meanwhile dies in that step, whatever thread sees the completion.
-    /// Read from the thread that sees the body complete.</summary>
-    public bool InStep
-    {
-        get => _inStep;
-        set => _inStep = value;
-    }
+    /// <summary>Marks a step of this greenlet's code as running (on the baton, before it runs): a body that completes
+    /// meanwhile dies in that step, whatever thread sees the completion.</summary>
+    public void EnterStep() => Volatile.Write(ref _watch, Stepping);
+
+    /// <summary>
+    /// Marks the step as ended (on the baton, right after it returned without finishing the body as far as it saw).
+    /// A full fence: with the watcher's compare-and-swap, a completion on another thread is either seen by the step's
+    /// next look at the body or sees this mark, never neither (a volatile write could pass that look).
+    /// </summary>
+    public void LeaveStep() => Interlocked.Exchange(ref _watch, Out);
+
+    /// <summary>Claims, at the step end, the death of a body it saw finished: false when the watcher claimed it first
+    /// (its re-join is posted, and the greenlet must park so that the re-join's step takes the death).</summary>
+    public bool TryClaimDeath() => Interlocked.CompareExchange(ref _watch, Dying, Out) == Out;
+
+    /// <summary>Claims, for the completion watcher, the re-join of a body that finished while no step of it ran: false
+    /// when a step runs (it takes the death) or the step end already claimed it.</summary>
+    public bool TryClaimRejoin() => Interlocked.CompareExchange(ref _watch, Rejoining, Out) == Out;
 
     /// <summary>Gets or sets whether the greenlet keeps the baton while it awaits, as on a plain tree, so that its code may
     /// legitimately continue outside the trampoline: the scheduler's own greenlet awaiting foreign work, or a step that
