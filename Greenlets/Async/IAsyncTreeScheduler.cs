@@ -13,6 +13,14 @@ namespace Greenlets.Internal;
 /// <see cref="SynchronizationContext"/> (the tree sets one per greenlet while its steps run), so its continuation comes
 /// back through <see cref="Enqueue"/>; the scheduler resumes it later, from one of its own steps, with
 /// <see cref="AsyncForeignContinuation.ResumeAsync"/>. Only one greenlet of the tree ever runs at a time.</para>
+/// <para><b>What an integrator calls, when, from which thread.</b> (1) From code of the tree (its main's outside code
+/// or a step), before any greenlet awaits foreign work: <see cref="AsyncSchedulerLink.Attach"/>, once. (2) The tree
+/// calls <see cref="Enqueue"/> on any thread, then <see cref="AsyncSchedulerLink.Wake"/>; the implementation only
+/// queues. (3) In the scheduler greenlet's steps only (on whatever thread the trampoline runs them): await
+/// <see cref="AsyncForeignContinuation.ResumeAsync"/> for each queued continuation, once, and await
+/// <see cref="AsyncSchedulerLink.WaitForWorkAsync"/> when nothing is left. (4) <see cref="AsyncSchedulerLink.Wake"/>
+/// from any thread for work of its own (a timer). (5) <see cref="ReportError"/> is called by the tree, on the baton.
+/// A plain tree (no scheduler) pays one null check per step for all this.</para>
 /// </remarks>
 internal interface IAsyncTreeScheduler
 {
