@@ -57,14 +57,25 @@ public partial class AsyncGreenlet
             return Finish();
         }
 
+        if (_tree.Scheduler is not null && AfterForeignStep(out AsyncGreenlet? next))
+        {
+            // Parked on a foreign await (the baton goes to the scheduler), or the scheduler waits for work.
+            return next;
+        }
+
+        WatchBody();
+        return null;
+    }
+
+    /// <summary>Registers, once, the callback that sees the body finish outside any step of its tree.</summary>
+    private void WatchBody()
+    {
         if ((Interlocked.Or(ref _life, Watched) & Watched) == 0)
         {
             // The body now continues wherever the awaited work completes, outside any trampoline; when it finishes there,
             // the death runs a trampoline on that thread.
             _runTask.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnFinishedOutside);
         }
-
-        return null;
     }
 
     private void Start()
@@ -112,6 +123,12 @@ public partial class AsyncGreenlet
         if (tree.FrameOnThisThread() is not null)
         {
             // Finished inside a step of its own tree: the loop sees it in AfterStep.
+            return;
+        }
+
+        if (tree.Scheduler is not null && RejoinFinished())
+        {
+            // Finished outside while parked (an escaped continuation): the death happens in a step, through the scheduler.
             return;
         }
 

@@ -90,7 +90,7 @@ public partial class AsyncGreenlet
     {
         if (frame.Next is not null)
         {
-            throw SwitchInProgress();
+            throw SwitchInProgress(frame);
         }
 
         AsyncGreenlet cur = tree.Current;
@@ -192,6 +192,12 @@ public partial class AsyncGreenlet
             }
 
             cur = tree.Current;
+            if (tree.Scheduler is not null && !MayContinueOutside(cur))
+            {
+                // On a scheduled tree greenlet code runs in trampoline steps only: this code escaped them.
+                throw AsyncSchedulerLink.Escaped(tree);
+            }
+
             if (cur == tree.Main)
             {
                 throw new GreenletError("greenlet code ran while the main greenlet holds the baton: a greenlet's stray task may not switch");
@@ -227,8 +233,11 @@ public partial class AsyncGreenlet
         new($"the tree is busy: {tree.Current.Name} holds the baton, so outside code (the main greenlet) cannot switch now; " +
             "a switch came from another flow, or before the previous switch was awaited");
 
-    private static InvalidOperationException SwitchInProgress() =>
-        new("this greenlet already switched away and has not awaited that switch: await each SwitchAsync/ThrowAsync before the next");
+    /// <summary>Why a switch made while the step's frame has a switch recorded is refused: the step already switched,
+    /// or a stray continuation runs in it (whose refusal the frame carries).</summary>
+    private static Exception SwitchInProgress(AsyncLoopFrame frame) =>
+        frame.Refusal is { } refusal ? refusal()
+        : new InvalidOperationException("this greenlet already switched away and has not awaited that switch: await each SwitchAsync/ThrowAsync before the next");
 
     /// <summary>
     /// Hands the baton from <paramref name="cur"/> to <paramref name="receiver"/> (suspended, or pending) as the rules

@@ -25,7 +25,8 @@ namespace Greenlets;
 /// <para><b>Other awaits.</b> A greenlet that awaits something other than a switch (a <see cref="Task"/>, I/O) keeps
 /// the baton: the tree waits for it, like a blocking call in a Python greenlet, and nothing else of the tree runs
 /// meanwhile. When the awaited work completes, the greenlet continues on the completing thread, and its next switch
-/// runs the trampoline there.</para>
+/// runs the trampoline there. On a tree that has a scheduler (the async hub attaches one), such an await parks the
+/// greenlet instead and the scheduler runs the others; see the Async layer's scheduler seam.</para>
 /// <para><b>Collection.</b> A suspended async greenlet is an ordinary object graph (this object and its async state
 /// machines), rooted only by whoever references it: when nothing does, the garbage collector frees it and its
 /// <c>finally</c> blocks do <b>not</b> run, as with any abandoned async method. To run them, kill it first with
@@ -114,8 +115,9 @@ public partial class AsyncGreenlet
         set => _name = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    /// <summary>Gets the debugger's one-line view: name, state and parent.</summary>
-    internal string DebuggerDisplay => $"{Name} {State} parent={Parent?.Name ?? "(none)"}";
+    /// <summary>Gets the debugger's one-line view: name, state (and whether it is parked on a foreign await) and parent.</summary>
+    internal string DebuggerDisplay =>
+        $"{Name} {State}{(_foreign is { Parked: true } ? " (parked on a foreign await)" : "")} parent={Parent?.Name ?? "(none)"}";
 
     /// <summary>Gets the tree; null until a non-main greenlet starts.</summary>
     internal AsyncTree? Tree => _tree;

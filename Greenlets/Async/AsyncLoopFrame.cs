@@ -13,6 +13,10 @@ internal sealed class AsyncLoopFrame
     /// <summary>Gets or sets the greenlet the running step switched to; the loop resumes it when the step returns.</summary>
     public AsyncGreenlet? Next { get; set; }
 
+    /// <summary>Gets or sets what a switch made now gets instead of running: set while a stray continuation runs inside
+    /// a step (see AsyncSchedulerLink), together with a non-null <see cref="Next"/> that sends switches to the refusal.</summary>
+    public Func<Exception>? Refusal { get; set; }
+
     /// <summary>Gets or sets the tree, first greenlet and root of a loop started inside an execution context.</summary>
     public AsyncTree Tree { get; set; } = null!;
 

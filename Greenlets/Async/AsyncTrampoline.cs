@@ -54,7 +54,16 @@ internal static class AsyncTrampoline
                 return true;
             }
 
-            target.Step();
+            // A tree with a scheduler runs each step in the greenlet's synchronization context (see AsyncSchedulerLink).
+            if (tree.Scheduler is null)
+            {
+                target.Step();
+            }
+            else
+            {
+                target.StepScheduled(tree, frame);
+            }
+
             target.EndStep();
             AsyncGreenlet? switched = frame.Next;
             frame.Next = null;

@@ -59,6 +59,9 @@ internal sealed class AsyncTree
     /// <summary>Gets or sets the tracer.</summary>
     public AsyncGreenletTracer? Tracer { get; set; }
 
+    /// <summary>Gets or sets the tree's scheduler, or null for a plain tree (set once, by <see cref="AsyncSchedulerLink.Attach"/>).</summary>
+    public AsyncSchedulerLink? Scheduler { get; set; }
+
     /// <summary>Gets or sets the origin of the transfer in flight, recorded while a tracer is set; the target's step traces it (TR3).</summary>
     public AsyncGreenlet? InOrigin { get; set; }
 
