@@ -50,6 +50,9 @@ public sealed partial class AsyncHub : IWaitHub
 
     HubTimer IWaitHub.StartTimer(TimeSpan delay, Action callback, bool keepsAlive) => StartTimer(delay, callback, keepsAlive);
 
+    // The same count as a pending WaitAsync(Task): a token's cancellation may still wake the loop.
+    void IWaitHub.AddExternalWake(int delta) => _loop.PendingTasks += delta;
+
     void IWaitHub.EnqueueResume(HubWaiter waiter) => _loop.Enqueue(HubReadyItem.Resume(waiter));
 
     void IWaitHub.SwitchInto(HubWaiter waiter)

@@ -9,7 +9,7 @@ public sealed partial class GreenQueue<T>
     /// <param name="item">The item.</param>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <returns>A task that completes when the item is in (for a channel: taken).</returns>
-    /// <remarks>The same rules as <see cref="Put"/>, on the caller's <see cref="AsyncHub"/>. From thread greenlet code
+    /// <remarks>The same rules as <see cref="Put(T, TimeSpan?)"/>, on the caller's <see cref="AsyncHub"/>. From thread greenlet code
     /// it waits on the thread's <see cref="Hub"/>.</remarks>
     /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed full.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
@@ -32,7 +32,7 @@ public sealed partial class GreenQueue<T>
     /// <summary>Takes the first item from async greenlet code, waiting cooperatively while the queue is empty.</summary>
     /// <param name="timeout">The longest wait, or null for no limit; <see cref="TimeSpan.Zero"/> does not wait.</param>
     /// <returns>The item.</returns>
-    /// <remarks>The same rules as <see cref="Get"/>, on the caller's <see cref="AsyncHub"/>.</remarks>
+    /// <remarks>The same rules as <see cref="Get(TimeSpan?)"/>, on the caller's <see cref="AsyncHub"/>.</remarks>
     /// <exception cref="GreenTimeoutException">The timeout passed while the queue stayed empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
     /// <exception cref="GreenletError">The queue belongs to another hub.</exception>
