@@ -51,6 +51,13 @@ internal sealed class HubChoices(IHubChooser chooser)
         int take = _positions[chosen];
         Array.Clear(_keys, 0, count);
 
+        if (take == 0)
+        {
+            // The head (FIFO's pick, the usual case): no rotation, which would cost a pass over the whole queue.
+            item = ready.Dequeue();
+            return true;
+        }
+
         // Out of the middle of the queue with the others' order kept: the entries before it go round to the back, then
         // the entries after it, so that the queue reads as before minus the chosen one.
         Rotate(ready, take);
