@@ -53,6 +53,35 @@ public sealed class HubTestAsyncTests
     }
 
     [Fact]
+    public async Task RunAsync_TimeoutsOnVirtualTime_FireAtTheirVirtualDueTime()
+    {
+        var seen = new List<string>();
+        HubTestRun run = await Guard(HubTest.RunAsync(async () =>
+        {
+            TimeProvider clock = AsyncHub.Current.Time;
+            long start = clock.GetTimestamp();
+            string At() => $"{clock.GetElapsedTime(start).TotalSeconds}s";
+
+            using (var timeout = new GreenTimeout(TimeSpan.FromSeconds(10)))
+            {
+                var e = await Assert.ThrowsAsync<GreenTimeoutException>(async () => await AsyncHub.SleepAsync(Hour));
+                Assert.Same(timeout, e.Timeout);
+                seen.Add("timeout " + At());
+            }
+
+            AsyncGreenTask sleeper = AsyncHub.Spawn(() => AsyncHub.SleepAsync(TimeSpan.FromMinutes(1)));
+            seen.Add($"join {await sleeper.JoinAsync(TimeSpan.FromSeconds(20))} {At()}");
+            var queue = new GreenQueue<int>();
+            await Assert.ThrowsAsync<GreenTimeoutException>(async () => await queue.GetAsync(TimeSpan.FromSeconds(5)));
+            seen.Add("queue " + At());
+            seen.Add($"join {await sleeper.JoinAsync()} {At()}");
+        }));
+
+        Assert.Equal(["timeout 10s", "join False 30s", "queue 35s", "join True 70s"], seen);
+        Assert.Equal(TimeSpan.FromSeconds(70), run.VirtualElapsed);
+    }
+
+    [Fact]
     public async Task RunAsync_VirtualTimeOff_UsesTheSystemClock()
     {
         HubTestRun run = await Guard(HubTest.RunAsync(
@@ -205,6 +234,79 @@ public sealed class HubTestAsyncTests
         }));
 
         Assert.True(cleanedUp);
+    }
+
+    [Fact]
+    public async Task RunAsync_TaskSurvivesTheFirstKill_IsKilledAgainAndItsFinallyRuns()
+    {
+        int kills = 0;
+        bool cleanedUp = false;
+        await Guard(HubTest.RunAsync(() =>
+        {
+            AsyncHub.Spawn(async () =>
+            {
+                try
+                {
+                    try
+                    {
+                        await new GreenEvent().WaitAsync();
+                    }
+                    catch (GreenletExit)
+                    {
+                        // Swallows the first kill and blocks again: the clean-up's next round must kill it again.
+                        kills++;
+                    }
+
+                    await new GreenEvent().WaitAsync();
+                }
+                catch (GreenletExit)
+                {
+                    kills++;
+                    throw;
+                }
+                finally
+                {
+                    cleanedUp = true;
+                }
+            });
+            return default;
+        }));
+
+        Assert.Equal(2, kills);
+        Assert.True(cleanedUp);
+    }
+
+    [Fact]
+    public void Chooser_SetFromOutsideTheHubsTree_ThrowsGreenletError()
+    {
+        AsyncHub? hub = null;
+        AsyncTestFlow.Run(async () =>
+        {
+            hub = AsyncHub.Current;
+            await AsyncHub.SleepAsync(TimeSpan.Zero);
+        });
+
+        Assert.Throws<GreenletError>(() => hub!.Chooser = new HubScheduleChooser(HubSchedule.Fifo, 0, replay: null));
+        Assert.Null(hub!.Chooser);
+    }
+
+    [Fact]
+    public async Task RunAsync_InsideAnotherRunAsyncsBody_RunsIsolated()
+    {
+        HubTestRun? inner = null;
+        HubTestRun outer = await Guard(HubTest.RunAsync(async () =>
+        {
+            AsyncHub outerHub = AsyncHub.Current;
+            inner = await HubTest.RunAsync(async () =>
+            {
+                Assert.NotSame(outerHub, AsyncHub.Current);
+                await AsyncHub.SleepAsync(TimeSpan.FromMinutes(2));
+            });
+            await AsyncHub.SleepAsync(TimeSpan.FromMinutes(1));
+        }));
+
+        Assert.Equal(TimeSpan.FromMinutes(2), inner!.VirtualElapsed);
+        Assert.Equal(TimeSpan.FromMinutes(1), outer.VirtualElapsed);
     }
 
     [Fact]
