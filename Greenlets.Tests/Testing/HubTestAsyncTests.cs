@@ -151,6 +151,22 @@ public sealed class HubTestAsyncTests
     }
 
     [Fact]
+    public async Task RunAsync_FifoWithoutCounting_RecordsTheSameChoicesAsAReplayThatCountsThem()
+    {
+        // A FIFO run looks at two candidates only (enough to tell a choice); a replay looks at all of them. Both must
+        // record a choice at exactly the same moments, on either hub.
+        HubTestRun fifo = await Guard(HubTest.RunAsync(() => AsyncTestBodies.Mixed(_ => { })));
+        HubTestRun replayed = await Guard(HubTest.RunAsync(() => AsyncTestBodies.Mixed(_ => { }), new HubTestOptions { Replay = fifo.Schedule }));
+        HubTestRun onThreads = OnThread.Run(() => HubTest.Run(() => TestBodies.Mixed(_ => { })));
+        HubTestRun onThreadsReplayed = OnThread.Run(() => HubTest.Run(() => TestBodies.Mixed(_ => { }), new HubTestOptions { Replay = onThreads.Schedule }));
+
+        Assert.NotEmpty(fifo.Schedule);
+        Assert.Equal(fifo.Events, replayed.Events);
+        Assert.Equal(fifo.Schedule, replayed.Schedule);
+        Assert.Equal(onThreads.Schedule, onThreadsReplayed.Schedule);
+    }
+
+    [Fact]
     public async Task RunAsync_DefaultNames_NumberedPerRunInCreationOrder()
     {
         static async ValueTask Body() => await AsyncHub.JoinAllAsync([AsyncHub.Spawn(() => AsyncHub.SleepAsync(TimeSpan.Zero)), AsyncHub.Spawn(() => default)]);

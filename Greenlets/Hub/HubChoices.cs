@@ -34,6 +34,7 @@ internal sealed class HubChoices(IHubChooser chooser)
 
         int count = 0;
         int position = 0;
+        int limit = Math.Max(2, Chooser.CandidateLimit);
         Grow(ready.Count);
         foreach (T candidate in ready)
         {
@@ -41,6 +42,10 @@ internal sealed class HubChoices(IHubChooser chooser)
             {
                 _keys[count] = key;
                 _positions[count++] = position;
+                if (count == limit)
+                {
+                    break;
+                }
             }
 
             position++;

@@ -39,7 +39,7 @@ public static partial class HubTest
         int[] prefix = [];
         for (int run = 1; run <= options.MaxSchedules; run++)
         {
-            HubTestOutcome outcome = subject.RunOnce(new HubScheduleChooser(HubSchedule.Fifo, options.Seed, prefix), virtualTime: true);
+            HubTestOutcome outcome = subject.RunOnce(new HubScheduleChooser(HubSchedule.Fifo, options.Seed, prefix, exactCounts: true), virtualTime: true);
             if (outcome.Failure is not null)
             {
                 return new HubExploreResult(run, exhausted: false, Shrink(subject, outcome, options.Seed));
