@@ -23,7 +23,7 @@ public static class CompareRunner
             .OrderBy(w => w.Name, StringComparer.Ordinal);
         foreach (ICompareWorkload workload in workloads)
         {
-            var samples = Enumerable.Range(0, repeats).Select(_ => workload.Measure()).Order().ToArray();
+            var samples = Enumerable.Range(0, workload.MeasureOnce ? 1 : repeats).Select(_ => workload.Measure()).Order().ToArray();
             double median = samples[samples.Length / 2];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload.Name}\t{median:0.###}\t{workload.Unit}"));
         }

@@ -14,4 +14,8 @@ public interface ICompareWorkload
 
     /// <summary>Runs the workload once (after its own warm-up) and returns one measurement in <see cref="Unit"/>.</summary>
     double Measure();
+
+    /// <summary>Gets whether one measurement is all there is: a process's RSS grows once, so a second sample of an RSS
+    /// workload in the same process would only measure memory the first one left reserved.</summary>
+    bool MeasureOnce => false;
 }

@@ -54,6 +54,8 @@ public static class ChildProgram
                 return HandoffGateTests.RunMechanismChild();
             case "handoff-double-signal":
                 return HandoffGateTests.RunDoubleSignalChild();
+            case "fiber-reuse":
+                return FiberTests.RunReuseChild();
             default:
                 return ExtraScenarios.Run(args[0], null) ? 0 : 2;
         }

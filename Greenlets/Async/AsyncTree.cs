@@ -52,6 +52,10 @@ internal sealed class AsyncTree
     /// <summary>Gets or sets the greenlet that holds the baton (running, or waiting on something that is not a switch).</summary>
     public AsyncGreenlet Current { get; set; }
 
+    /// <summary>Gets or sets a slot for the layer above (the async hub keeps itself here), so that what it holds per
+    /// tree is found without a table lookup on every wait; the Async layer never reads it.</summary>
+    public object? Extension { get; set; }
+
     /// <summary>Gets or sets the tracer.</summary>
     public AsyncGreenletTracer? Tracer { get; set; }
 

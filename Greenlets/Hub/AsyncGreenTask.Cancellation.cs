@@ -1,53 +1,23 @@
+using Greenlets.Internal;
+
 namespace Greenlets;
 
 public partial class AsyncGreenTask
 {
-    private CancellationTokenSource? _cancellation;
-    private bool _cancelRequested;
+    private TaskCancellation _cancellation;
 
     /// <summary>Gets a token that is cancelled when the task is killed, or when a <see cref="GreenTimeout"/> fires in it.</summary>
     /// <remarks>
-    /// <para>A kill or a timeout stops the task's cooperative wait at once, but a .NET operation it waits for (an
-    /// <c>HttpClient</c> request) would run on, abandoned. Pass this token to such operations so that they are cancelled
-    /// instead; <see cref="AsyncHub.WaitAsync(Func{CancellationToken, Task})"/> does it for one wait.</para>
+    /// <para>A kill or a timeout stops the task's cooperative wait at once, but a .NET operation the task waits for
+    /// (a socket read, an <c>HttpClient</c> request) would run on, abandoned. Pass this token to such operations so that
+    /// they are cancelled instead; <see cref="AsyncHub.WaitAsync(Func{CancellationToken, Task})"/> does it for one wait.</para>
     /// <para>A token cannot be reset: once a timeout fired in the task (even one it caught), the token stays
-    /// cancelled. Callable from any thread; the token's callbacks run in the hub, at the kill.</para>
+    /// cancelled. For a token per operation, use <see cref="AsyncHub.WaitAsync(Func{CancellationToken, Task})"/>.</para>
+    /// <para>Callable from any thread. The token's callbacks run in the hub, at the kill.</para>
     /// </remarks>
-    public CancellationToken CancellationToken
-    {
-        get
-        {
-            lock (_sync)
-            {
-                _cancellation ??= new CancellationTokenSource();
-                if (_cancelRequested)
-                {
-                    _cancellation.Cancel();
-                }
-
-                return _cancellation.Token;
-            }
-        }
-    }
+    public CancellationToken CancellationToken => _cancellation.Token(_sync);
 
     /// <summary>Cancels <see cref="CancellationToken"/> (a kill or a timeout is landing); a failing callback of the
     /// token is reported, and the kill goes on.</summary>
-    internal void CancelToken()
-    {
-        CancellationTokenSource? cancellation;
-        lock (_sync)
-        {
-            _cancelRequested = true;
-            cancellation = _cancellation;
-        }
-
-        try
-        {
-            cancellation?.Cancel();
-        }
-        catch (AggregateException e)
-        {
-            _hub.ReportError(this, e);
-        }
-    }
+    internal void CancelToken() => _cancellation.Cancel(_sync, e => _hub.ReportError(this, e));
 }

@@ -23,8 +23,13 @@ public partial class AsyncGreenTask : AsyncGreenlet
 
     private readonly Lock _sync = new();
     private readonly AsyncHub _hub;
-    private readonly WaitList _joiners;
-    private Func<ValueTask<object?>>? _body;
+    // Made at the first join: most tasks are never joined one by one, and a million waiting tasks should not carry a
+    // wait list each.
+    private WaitList? _joiners;
+
+    // A Func<ValueTask> (kept as given: no wrapper closure and no second state machine per task) or a
+    // Func<ValueTask<object?>> (a task with a value).
+    private object? _body;
     private bool _scheduled;
     private HubTimer? _startTimer;
     private volatile bool _ready;
@@ -38,16 +43,20 @@ public partial class AsyncGreenTask : AsyncGreenlet
     /// <param name="body">The body.</param>
     /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
     public AsyncGreenTask(Func<ValueTask> body)
-        : this(Wrap(body))
+        : this((object)body)
     {
     }
 
     private protected AsyncGreenTask(Func<ValueTask<object?>> body)
+        : this((object)body)
+    {
+    }
+
+    private AsyncGreenTask(object body)
         : base(RunTask, HubFor(body))
     {
         _body = body;
         _hub = (AsyncHub)Parent!;
-        _joiners = new WaitList(() => _ready, notifyAll: true);
     }
 
     /// <summary>Gets whether the task has finished: returned, failed, or been killed.</summary>
@@ -237,19 +246,8 @@ public partial class AsyncGreenTask : AsyncGreenlet
         }
     }
 
-    /// <summary>Gets whether <see cref="StartNowAsync"/> would start the task (it was neither killed nor started).</summary>
+    /// <summary>Gets whether the hub would start the task now (it was neither killed nor started).</summary>
     internal bool CanStartNow => !_ready && !IsStarted;
-
-    /// <summary>Starts the task from the hub unless it was killed first.</summary>
-    internal async ValueTask StartNowAsync()
-    {
-        if (!CanStartNow)
-        {
-            return;
-        }
-
-        await SwitchAsync();
-    }
 
     internal TaskCompletionSource<object?> Completion()
     {
@@ -268,33 +266,30 @@ public partial class AsyncGreenTask : AsyncGreenlet
         }
     }
 
-    private static AsyncHub HubFor(Func<ValueTask<object?>> body)
+    private static AsyncHub HubFor(object body)
     {
         // Checked before the greenlet is made, so that nothing is created for a missing body.
         ArgumentNullException.ThrowIfNull(body);
         return AsyncHub.Current;
     }
 
-    private static Func<ValueTask<object?>> Wrap(Func<ValueTask> body)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        return async () =>
-        {
-            await body();
-            return null;
-        };
-    }
-
     /// <summary>Runs the body and records its outcome; the task then returns to the hub.</summary>
     private async ValueTask<object?> RunBody()
     {
-        Func<ValueTask<object?>> body = _body!;
+        object body = _body!;
         _body = null;
         object? value = null;
         ExceptionDispatchInfo? error = null;
         try
         {
-            value = await body();
+            if (body is Func<ValueTask> action)
+            {
+                await action();
+            }
+            else
+            {
+                value = await ((Func<ValueTask<object?>>)body)();
+            }
         }
         catch (GreenletExit exit)
         {
@@ -364,6 +359,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
 
         try
         {
+            _joiners ??= new WaitList(() => _ready, notifyAll: true);
             await _joiners.BlockAsync(_joiners.Link(new HubWaiter(_hub, current, what)), timeout);
         }
         finally
@@ -405,7 +401,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
 
         // gevent: the joiners and links run from hub callbacks scheduled at death.
         observed |= _observers > 0 || HasUserLinks(error is null);
-        _joiners.Notify();
+        _joiners?.Notify();
         ScheduleLinks();
         if (error is not null && !observed)
         {

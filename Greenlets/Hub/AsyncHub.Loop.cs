@@ -51,124 +51,128 @@ public sealed partial class AsyncHub
     /// <summary>Runs the loop, in gevent's order: every ready entry (FIFO, including those scheduled meanwhile), each
     /// followed by what it deferred; then, after idling while nothing is ready, the due timers.</summary>
     /// <returns>Null when a <see cref="GreenletExit"/> thrown into the hub ends it.</returns>
-    /// <remarks>One async method for the whole loop, so that the hub's switches allocate nothing per entry.</remarks>
+    /// <remarks>One async method for the whole loop, with one place that runs an entry, so that the hub's switches
+    /// allocate nothing and cost one state machine step per entry (an awaited helper per entry would double that).</remarks>
     private async ValueTask<object?> RunLoop()
     {
+        bool timers = true;
+        long now = 0;
         while (true)
         {
-            _loop.DrainExternal();
-            _loop.BeginCallbacks();
-            while (_loop.TryNextCallback(out HubReadyItem item))
+            // The next entry: what the last one deferred, else the next ready one of the round, else (once the round is
+            // over, after idling if nothing is ready) the next due timer; a new round starts after the timers.
+            if (!_next.TryDequeue(out HubReadyItem item))
             {
-                do
+                if (timers)
                 {
-                    if (!await Dispatch(item))
+                    if (_loop.TryTakeDueTimer(now, out HubTimer timer))
                     {
-                        return null;
+                        item = HubReadyItem.Call(timer.Callback);
+                    }
+                    else
+                    {
+                        timers = false;
+                        _loop.DrainExternal();
+                        _loop.BeginCallbacks();
+                        continue;
                     }
                 }
-                while (_next.TryDequeue(out item));
+                else if (!_loop.TryNextCallback(out item))
+                {
+                    if (_loop.IsIdle)
+                    {
+                        switch (_loop.WhenIdle())
+                        {
+                            case HubLoopCore.IdleAction.WakeDrains:
+                                _loop.WakeDrainWaiters();
+                                _loop.DrainExternal();
+                                _loop.BeginCallbacks();
+                                continue;
+                            case HubLoopCore.IdleAction.Exit:
+                                if (!await ThrowLoopExit())
+                                {
+                                    return null;
+                                }
+
+                                _loop.DrainExternal();
+                                _loop.BeginCallbacks();
+                                continue;
+                            default:
+                                // Until the next timer (none: until a post), unless one is due already.
+                                TimeSpan? delay = _loop.NextTimerDelay();
+                                if (delay != TimeSpan.Zero)
+                                {
+                                    _freeRunningThread = 0;
+                                    await _signal.WaitAsync(delay, _loop.Time);
+
+                                    // Resumed outside any trampoline step: remember whose code this thread runs (see IsOwnFlow).
+                                    _freeRunningThread = Environment.CurrentManagedThreadId;
+                                }
+
+                                break;
+                        }
+                    }
+
+                    timers = true;
+                    now = _loop.Now();
+                    continue;
+                }
             }
 
-            if (_loop.IsIdle)
+            try
             {
-                switch (_loop.WhenIdle())
+                switch (item.What)
                 {
-                    case HubLoopCore.IdleAction.WakeDrains:
-                        _loop.WakeDrainWaiters();
-                        continue;
-                    case HubLoopCore.IdleAction.Exit:
-                        if (!await ThrowLoopExit())
-                        {
-                            return null;
-                        }
+                    case HubReadyItem.Kind.Resume:
+                        var waiter = (HubWaiter)item.Target;
 
-                        continue;
-                    default:
-                        // Until the next timer (none: until a post), unless one is due already.
-                        TimeSpan? delay = _loop.NextTimerDelay();
-                        if (delay != TimeSpan.Zero)
+                        // Killed or timed out after the wake was queued: the wait is over, nothing to resume.
+                        if (waiter.IsResumable)
                         {
-                            _freeRunningThread = 0;
-                            await _signal.WaitAsync(delay, _loop.Time);
-
-                            // Resumed outside any trampoline step: remember whose code this thread runs (see IsOwnFlow).
-                            _freeRunningThread = Environment.CurrentManagedThreadId;
+                            var greenlet = (AsyncGreenlet)waiter.Party;
+                            _dispatching = greenlet;
+                            await greenlet.SwitchAsync(waiter);
                         }
 
                         break;
+                    case HubReadyItem.Kind.Start:
+                        var task = (AsyncGreenTask)item.Target;
+
+                        // Killed before it started: nothing to run.
+                        if (task.CanStartNow)
+                        {
+                            _dispatching = task;
+                            await task.SwitchAsync();
+                        }
+
+                        break;
+                    case HubReadyItem.Kind.CallAsync:
+                        _dispatching = this;
+                        await ((Func<ValueTask>)item.Target)();
+                        break;
+                    default:
+                        Debug.Assert(item.What == HubReadyItem.Kind.Call, "an unknown ready entry");
+                        _dispatching = this;
+                        ((Action)item.Target)();
+                        break;
                 }
             }
-
-            long now = _loop.Now();
-            while (_loop.TryTakeDueTimer(now, out HubTimer timer))
+            catch (GreenletExit)
             {
-                HubReadyItem item = HubReadyItem.Call(timer.Callback);
-                do
-                {
-                    if (!await Dispatch(item))
-                    {
-                        return null;
-                    }
-                }
-                while (_next.TryDequeue(out item));
+                // Only a kill throws GreenletExit into the hub (an escaping one is a value, X1). It ends the hub;
+                // AsyncHub.Current then makes a new one.
+                _next.Clear();
+                return null;
+            }
+            catch (Exception e)
+            {
+                ReportError(_dispatching ?? this, e);
+            }
+            finally
+            {
+                _dispatching = null;
             }
         }
-    }
-
-    /// <summary>Runs one entry; false when the hub must end (a kill of the hub).</summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> Dispatch(HubReadyItem item)
-    {
-        try
-        {
-            switch (item.What)
-            {
-                case HubReadyItem.Kind.Resume:
-                    var waiter = (HubWaiter)item.Target;
-
-                    // Killed or timed out after the wake was queued: the wait is over, nothing to resume.
-                    if (waiter.IsResumable)
-                    {
-                        var greenlet = (AsyncGreenlet)waiter.Party;
-                        _dispatching = greenlet;
-                        await greenlet.SwitchAsync(waiter);
-                    }
-
-                    break;
-                case HubReadyItem.Kind.Start:
-                    var task = (AsyncGreenTask)item.Target;
-                    _dispatching = task;
-                    await task.StartNowAsync();
-                    break;
-                case HubReadyItem.Kind.CallAsync:
-                    _dispatching = this;
-                    await ((Func<ValueTask>)item.Target)();
-                    break;
-                default:
-                    Debug.Assert(item.What == HubReadyItem.Kind.Call, "an unknown ready entry");
-                    _dispatching = this;
-                    ((Action)item.Target)();
-                    break;
-            }
-        }
-        catch (GreenletExit)
-        {
-            // Only a kill throws GreenletExit into the hub (an escaping one is a value, X1). It ends the hub;
-            // AsyncHub.Current then makes a new one.
-            _next.Clear();
-            return false;
-        }
-        catch (Exception e)
-        {
-            ReportError(_dispatching ?? this, e);
-        }
-        finally
-        {
-            _dispatching = null;
-        }
-
-        return true;
     }
 
     /// <summary>Nothing can ever run again: throws <see cref="HubLoopExitException"/> into the main greenlet (gevent's
@@ -177,7 +181,7 @@ public sealed partial class AsyncHub
     {
         try
         {
-            await Parent!.ThrowAsync(new HubLoopExitException(DescribeBlockedForever(), _loop.Waiting()));
+            await Parent!.ThrowAsync(new HubLoopExitException(_loop.DescribeBlockedForever(liveGreenlets: null), _loop.Waiting()));
         }
         catch (GreenletExit)
         {
@@ -189,18 +193,5 @@ public sealed partial class AsyncHub
         }
 
         return true;
-    }
-
-    /// <summary>The text of the <see cref="HubLoopExitException"/>: the hub and the blocked waits.</summary>
-    private string DescribeBlockedForever()
-    {
-        var text = new System.Text.StringBuilder("This operation would block forever: nothing is ready, no timer is pending and no task can complete.");
-        text.Append("\n\tHub: ").Append(this);
-        foreach (string waiting in _loop.Waiting())
-        {
-            text.Append("\n\tWaiting: ").Append(waiting);
-        }
-
-        return text.ToString();
     }
 }

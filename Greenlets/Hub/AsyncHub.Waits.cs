@@ -50,7 +50,6 @@ public sealed partial class AsyncHub : IWaitHub
 
     HubTimer IWaitHub.StartTimer(TimeSpan delay, Action callback, bool keepsAlive) => StartTimer(delay, callback, keepsAlive);
 
-    // The same count as a pending WaitAsync(Task): a token's cancellation may still wake the loop.
     void IWaitHub.AddExternalWake(int delta) => _loop.PendingTasks += delta;
 
     void IWaitHub.EnqueueResume(HubWaiter waiter) => _loop.Enqueue(HubReadyItem.Resume(waiter));
@@ -70,9 +69,8 @@ public sealed partial class AsyncHub : IWaitHub
         throw new InvalidOperationException(
             $"{waiter.What}: an async greenlet cannot wait synchronously; await the *Async member (for example WaitAsync, GetAsync, AcquireAsync).");
 
-    /// <summary>Switches to the hub until it resumes this waiter; a stray switch into the waiting greenlet throws.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    async ValueTask IWaitHub.ParkAsync(HubWaiter waiter, bool listed)
+    /// <summary>Switches to the hub until it resumes this waiter (the waiter checks the value it is resumed with).</summary>
+    ValueTask<object?> IWaitHub.ParkAsync(HubWaiter waiter, bool listed)
     {
         Debug.Assert(ReferenceEquals(waiter.Hub, this) && AsyncGreenlet.Current == waiter.Party && waiter.Party != this, "a wait parks its own greenlet in its own hub");
         if (listed)
@@ -80,20 +78,10 @@ public sealed partial class AsyncHub : IWaitHub
             _loop.Blocked.AddLast(waiter);
         }
 
-        try
-        {
-            object? value = await SwitchAsync();
-            if (!ReferenceEquals(value, waiter))
-            {
-                throw new InvalidOperationException(
-                    $"Invalid switch into {waiter.Party} while it waits in {waiter.What}: only the hub may resume a waiting greenlet (got {value ?? "null"}).");
-            }
-        }
-        finally
-        {
-            _loop.Blocked.Remove(waiter);
-        }
+        return SwitchAsync();
     }
+
+    void IWaitHub.EndParkAsync(HubWaiter waiter) => _loop.Blocked.Remove(waiter);
 
     IWaitParty IWaitHub.CheckCanBlock() => CheckCanBlock();
 
@@ -126,7 +114,8 @@ public sealed partial class AsyncHub : IWaitHub
         try
         {
             // Not listed, and its timer keeps nothing alive: a drain waits for the others, it is not work of its own.
-            return await waiter.ParkAsync(timeout, listed: false, keepsAlive: false);
+            await waiter.ParkAsync(timeout, listed: false, keepsAlive: false);
+            return !waiter.TimedOut;
         }
         finally
         {

@@ -27,7 +27,8 @@ namespace Greenlets;
 /// </remarks>
 public sealed partial class AsyncHub : AsyncGreenlet
 {
-    private static readonly ConditionalWeakTable<AsyncTree, AsyncHub> Hubs = new();
+    // Guards the creation of a tree's hub (kept in the tree's Extension slot, so it lives as long as the tree).
+    private static readonly Lock HubCreation = new();
     private static readonly Func<object?, ValueTask<object?>> RunHub = static _ => ((AsyncHub)AsyncGreenlet.Current).RunLoop();
 
     private readonly AsyncTree _tree;
@@ -57,7 +58,7 @@ public sealed partial class AsyncHub : AsyncGreenlet
     internal static bool CallerIsAsync => AsyncTree.Flow switch
     {
         AsyncTree => true,
-        AsyncGreenlet { Tree: { } tree } => Hubs.TryGetValue(tree, out AsyncHub? hub) && !hub.IsDead,
+        AsyncGreenlet { Tree: { } tree } => tree.Extension is AsyncHub { IsDead: false },
         _ => false,
     };
 
@@ -134,10 +135,10 @@ public sealed partial class AsyncHub : AsyncGreenlet
         {
             // A yield: woken before it parks, so it resumes behind every greenlet ready now.
             waiter.Wake(null);
-            return Park(waiter, timeout: null, listed: false);
+            return waiter.ParkAsync(timeout: null, listed: false);
         }
 
-        return Park(waiter, delay, listed: true);
+        return waiter.ParkAsync(delay, listed: true);
     }
 
     /// <summary>Waits cooperatively for <paramref name="millisecondsDelay"/> milliseconds.</summary>
@@ -201,19 +202,16 @@ public sealed partial class AsyncHub : AsyncGreenlet
 
     /// <summary>Gets the hub of <paramref name="tree"/>, creating it on first use.</summary>
     internal static AsyncHub Of(AsyncTree tree) =>
-        Hubs.TryGetValue(tree, out AsyncHub? hub) && !hub.IsDead ? hub : Lookup(tree, TimeProvider.System, requireNew: false);
+        tree.Extension is AsyncHub { IsDead: false } hub ? hub : Lookup(tree, TimeProvider.System, requireNew: false);
 
     /// <summary>Gets the live hub of <paramref name="tree"/> without creating one.</summary>
-    internal static AsyncHub? Find(AsyncTree tree) => Hubs.TryGetValue(tree, out AsyncHub? hub) && !hub.IsDead ? hub : null;
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask Park(HubWaiter waiter, TimeSpan? timeout, bool listed) => await waiter.ParkAsync(timeout, listed);
+    internal static AsyncHub? Find(AsyncTree tree) => tree.Extension is AsyncHub { IsDead: false } hub ? hub : null;
 
     private static AsyncHub Lookup(AsyncTree tree, TimeProvider time, bool requireNew)
     {
-        lock (Hubs)
+        lock (HubCreation)
         {
-            if (Hubs.TryGetValue(tree, out AsyncHub? hub) && !hub.IsDead)
+            if (tree.Extension is AsyncHub { IsDead: false } hub)
             {
                 return requireNew ? throw new InvalidOperationException("This flow's async tree already has a hub; choose its clock before the first use of the hub.") : hub;
             }
@@ -224,7 +222,7 @@ public sealed partial class AsyncHub : AsyncGreenlet
                 hub = new AsyncHub(tree, time);
             }
 
-            Hubs.AddOrUpdate(tree, hub);
+            tree.Extension = hub;
             return hub;
         }
     }

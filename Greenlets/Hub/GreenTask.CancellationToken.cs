@@ -1,9 +1,10 @@
+using Greenlets.Internal;
+
 namespace Greenlets;
 
 public partial class GreenTask
 {
-    private CancellationTokenSource? _cancellation;
-    private bool _cancelRequested;
+    private TaskCancellation _cancellation;
 
     /// <summary>Gets a token that is cancelled when the task is killed, or when a <see cref="GreenTimeout"/> fires in it.</summary>
     /// <remarks>
@@ -14,41 +15,9 @@ public partial class GreenTask
     /// cancelled. For a token per operation, use <see cref="Hub.Wait(Func{CancellationToken, Task})"/>.</para>
     /// <para>Callable from any thread. The token's callbacks run in the hub, at the kill.</para>
     /// </remarks>
-    public CancellationToken CancellationToken
-    {
-        get
-        {
-            lock (_sync)
-            {
-                _cancellation ??= new CancellationTokenSource();
-                if (_cancelRequested)
-                {
-                    _cancellation.Cancel();
-                }
-
-                return _cancellation.Token;
-            }
-        }
-    }
+    public CancellationToken CancellationToken => _cancellation.Token(_sync);
 
     /// <summary>Cancels <see cref="CancellationToken"/> (a kill or a timeout is landing); a failing callback of the
     /// token is reported, and the kill goes on.</summary>
-    internal void CancelToken()
-    {
-        CancellationTokenSource? cancellation;
-        lock (_sync)
-        {
-            _cancelRequested = true;
-            cancellation = _cancellation;
-        }
-
-        try
-        {
-            cancellation?.Cancel();
-        }
-        catch (AggregateException e)
-        {
-            _hub.ReportError(this, e);
-        }
-    }
+    internal void CancelToken() => _cancellation.Cancel(_sync, e => _hub.ReportError(this, e));
 }

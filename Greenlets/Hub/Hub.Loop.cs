@@ -172,7 +172,7 @@ public sealed partial class Hub
     {
         try
         {
-            Parent!.Throw(new HubLoopExitException(DescribeBlockedForever(), _loop.Waiting()));
+            Parent!.Throw(new HubLoopExitException(_loop.DescribeBlockedForever(Dump()), _loop.Waiting()));
         }
         catch (GreenletExit)
         {

@@ -77,11 +77,7 @@ public sealed partial class Hub : IWaitHub
                 value = Switch();
             }
 
-            if (!ReferenceEquals(value, waiter))
-            {
-                throw new InvalidOperationException(
-                    $"Invalid switch into {waiter.Party} while it waits in {waiter.What}: only the hub may resume a waiting greenlet (got {value ?? "null"}).");
-            }
+            waiter.CheckResumedWith(value);
         }
         finally
         {
@@ -90,10 +86,15 @@ public sealed partial class Hub : IWaitHub
     }
 
     /// <summary>A thread greenlet parks synchronously; the task is complete when it returns.</summary>
-    ValueTask IWaitHub.ParkAsync(HubWaiter waiter, bool listed)
+    ValueTask<object?> IWaitHub.ParkAsync(HubWaiter waiter, bool listed)
     {
         ((IWaitHub)this).Park(waiter, listed);
-        return default;
+        return new ValueTask<object?>(waiter);
+    }
+
+    // Park unlisted the waiter already.
+    void IWaitHub.EndParkAsync(HubWaiter waiter)
+    {
     }
 
     /// <summary>Switches from the hub into a woken waiter's greenlet, which runs until it waits again (gevent's notifiers

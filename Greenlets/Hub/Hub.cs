@@ -208,6 +208,10 @@ public sealed partial class Hub : Greenlet
     /// <returns>The description.</returns>
     public override string ToString() => $"<Hub ready={ReadyCount} timers={TimerCount} waiting={WaitingCount}>";
 
+    /// <summary>Gets whether the calling thread's greenlet tree has a live hub (without making one).</summary>
+    internal static bool ThisThreadHasHub =>
+        GreenletCore.OnThisThread?.Tree is { } tree && Hubs.TryGetValue(tree, out Hub? hub) && hub.Core.State != GreenletState.Dead;
+
     /// <summary>Creates the hub of the calling thread's tree on <paramref name="time"/>'s clock (a manual or virtual
     /// clock, for tests), before anything has made it lazily.</summary>
     /// <exception cref="InvalidOperationException">The tree already has a live hub.</exception>

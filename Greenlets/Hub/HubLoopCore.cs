@@ -148,6 +148,29 @@ internal sealed partial class HubLoopCore
         return list;
     }
 
+    /// <summary>The text of the <see cref="HubLoopExitException"/> thrown when nothing can ever run again: the hub,
+    /// the blocked waits and, when the hub has one, a dump of its live greenlets.</summary>
+    public string DescribeBlockedForever(string? liveGreenlets)
+    {
+        var text = new System.Text.StringBuilder("This operation would block forever: nothing is ready, no timer is pending and no task can complete.");
+        text.Append("\n\tHub: ").Append(Owner);
+        foreach (string waiting in Waiting())
+        {
+            text.Append("\n\tWaiting: ").Append(waiting);
+        }
+
+        if (liveGreenlets is not null)
+        {
+            text.Append("\n\tLive greenlets of this thread:");
+            foreach (string line in liveGreenlets.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                text.Append("\n\t\t").Append(line);
+            }
+        }
+
+        return text.ToString();
+    }
+
     [Conditional("DEBUG")]
     private void AssertTimerInvariants()
     {

@@ -156,24 +156,60 @@ internal sealed partial class HubWaiter
     }
 
     /// <summary>Parks the async greenlet as <see cref="Park"/> does: the same protocol, only the switch to the hub is
-    /// awaited. On a thread hub it parks synchronously and returns a completed task.</summary>
+    /// awaited; then <see cref="TimedOut"/> tells a wake (false) from the timeout. On a thread hub it parks synchronously
+    /// and returns a completed task.</summary>
+    /// <remarks>It gives no bool, unlike <see cref="Park"/>, so that a caller with nothing to map (a sleep, a yield) can
+    /// return this task as its own: one state machine per wait.</remarks>
     /// <param name="timeout">The longest wait; null or infinite for none.</param>
     /// <param name="listed">Whether the wait shows as blocked in the hub.</param>
     /// <param name="keepsAlive">Whether the timeout's timer keeps the hub's loop alive.</param>
     /// <param name="giveBack">As for <see cref="Park"/>.</param>
     /// <param name="cancellationToken">As for <see cref="Park"/>.</param>
     /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
-    public async ValueTask<bool> ParkAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ParkAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
     {
         HubTimer? timer = BeginPark(timeout, keepsAlive, cancellationToken, out CancellationTokenRegistration registration);
         bool returned = false;
         try
         {
-            await Hub.ParkAsync(this, listed);
+            CheckResumedWith(await Hub.ParkAsync(this, listed));
             returned = true;
         }
         finally
         {
+            Hub.EndParkAsync(this);
+            EndPark(timer, registration, returned, giveBack);
+        }
+
+        ThrowIfCancelled(cancellationToken);
+    }
+
+    /// <summary>Parks as <see cref="ParkAsync"/> does and gives what <see cref="Park"/> gives: true for a wake, false
+    /// for the timeout.</summary>
+    /// <remarks>The same await glue as <see cref="ParkAsync"/> (the protocol is <see cref="BeginPark"/> and
+    /// <see cref="EndPark"/>, shared): a caller that maps the outcome to a bool (an event's or a result's wait) returns
+    /// this task as its own instead of wrapping the other in a second state machine, which a million waiting
+    /// greenlets would each carry.</remarks>
+    /// <param name="timeout">The longest wait; null or infinite for none.</param>
+    /// <param name="listed">Whether the wait shows as blocked in the hub.</param>
+    /// <param name="keepsAlive">Whether the timeout's timer keeps the hub's loop alive.</param>
+    /// <param name="giveBack">As for <see cref="Park"/>.</param>
+    /// <param name="cancellationToken">As for <see cref="Park"/>.</param>
+    /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> ParkForAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
+    {
+        HubTimer? timer = BeginPark(timeout, keepsAlive, cancellationToken, out CancellationTokenRegistration registration);
+        bool returned = false;
+        try
+        {
+            CheckResumedWith(await Hub.ParkAsync(this, listed));
+            returned = true;
+        }
+        finally
+        {
+            Hub.EndParkAsync(this);
             EndPark(timer, registration, returned, giveBack);
         }
 
@@ -220,9 +256,32 @@ internal sealed partial class HubWaiter
         }
     }
 
+    /// <summary>Checks what the parked greenlet was resumed with: only the hub resumes a waiting greenlet, with this
+    /// waiter; any other switch into it is a stray one.</summary>
+    /// <exception cref="InvalidOperationException">The greenlet was switched into by someone else.</exception>
+    public void CheckResumedWith(object? value)
+    {
+        if (!ReferenceEquals(value, this))
+        {
+            throw new InvalidOperationException(
+                $"Invalid switch into {Party} while it waits in {What}: only the hub may resume a waiting greenlet (got {value ?? "null"}).");
+        }
+    }
+
     /// <summary>What a park that returned gives: true for a wake, false for the timeout; a cancellation throws.</summary>
-    private bool Outcome(CancellationToken cancellationToken) =>
-        Cancelled ? throw new OperationCanceledException(cancellationToken) : !TimedOut;
+    private bool Outcome(CancellationToken cancellationToken)
+    {
+        ThrowIfCancelled(cancellationToken);
+        return !TimedOut;
+    }
+
+    private void ThrowIfCancelled(CancellationToken cancellationToken)
+    {
+        if (Cancelled)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
 
     /// <summary>Switches into the waiting greenlet now, from the hub, with this waiter (gevent's <c>waiter.switch</c> called
     /// by a notifier). The greenlet runs until it waits again; then this returns.</summary>

@@ -54,8 +54,14 @@ internal interface IWaitHub
     /// <param name="listed">Whether the wait is shown as blocked (the loop-exit text, <c>waiting=</c>).</param>
     void Park(HubWaiter waiter, bool listed);
 
-    /// <summary>The awaited form of <see cref="Park"/>, for an async greenlet (a thread hub parks synchronously).</summary>
-    ValueTask ParkAsync(HubWaiter waiter, bool listed);
+    /// <summary>The awaited form of <see cref="Park"/>, for an async greenlet: lists the waiter and switches to the hub;
+    /// the task gives what the greenlet is resumed with, checked by the waiter (a thread hub parks synchronously and
+    /// gives the waiter). Whatever ends it, the caller then calls <see cref="EndParkAsync"/>.</summary>
+    /// <remarks>Not an async method, so that a park costs one state machine (the waiter's), not one per layer.</remarks>
+    ValueTask<object?> ParkAsync(HubWaiter waiter, bool listed);
+
+    /// <summary>Ends what <see cref="ParkAsync"/> began, however it ended: the waiter leaves the blocked list.</summary>
+    void EndParkAsync(HubWaiter waiter);
 
     /// <summary>Queues the resumption of a woken waiter behind the callbacks already scheduled.</summary>
     void EnqueueResume(HubWaiter waiter);

@@ -97,7 +97,8 @@ internal sealed class WaitList
     public bool Block(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default) => waiter.Park(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
 
     /// <summary>The awaited form of <see cref="Block"/>.</summary>
-    public ValueTask<bool> BlockAsync(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default) => waiter.ParkAsync(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
+    public ValueTask<bool> BlockAsync(HubWaiter waiter, TimeSpan? timeout, CancellationToken cancellationToken = default) =>
+        waiter.ParkForAsync(timeout, giveBack: _giveBack, cancellationToken: cancellationToken);
 
     /// <summary>The primitive is ready but its notifier has not run yet: waits for it, behind the waiters it was
     /// scheduled for (gevent's <c>_wait</c> on a ready object). Returns at once when no notifier is pending.</summary>
@@ -111,9 +112,7 @@ internal sealed class WaitList
 
     /// <summary>The awaited form of <see cref="WaitForNotifier"/>.</summary>
     public ValueTask WaitForNotifierAsync(string what) =>
-        ArrivalWhileNotifying(what) is { } waiter ? Parked(waiter.ParkAsync()) : default;
-
-    private static async ValueTask Parked(ValueTask<bool> park) => await park;
+        ArrivalWhileNotifying(what) is { } waiter ? waiter.ParkAsync() : default;
 
     private HubWaiter? ArrivalWhileNotifying(string what)
     {

@@ -26,6 +26,64 @@ public class GreenGroupAsyncTests
     });
 
     [Fact]
+    public void Spawn_AsyncLambdas_AreAsyncMembersWithTheirValues() => AsyncTestFlow.Run(async () =>
+    {
+        var group = new GreenGroup();
+        var order = new List<string>();
+        AsyncGreenTask plain = group.Spawn(async () =>
+        {
+            order.Add("plain");
+            await AsyncHub.SleepAsync(0);
+        });
+        AsyncGreenTask<int> valued = group.Spawn(async () =>
+        {
+            order.Add("valued");
+            await AsyncHub.SleepAsync(0);
+            return 42;
+        });
+        Assert.Equal(2, group.AsyncMembers.Count);
+        Assert.Empty(order);
+        Assert.True(await group.JoinAsync());
+        Assert.Equal(["plain", "valued"], order);
+        Assert.True(plain.IsSuccessful);
+        Assert.Equal(42, await valued.GetAsync());
+    });
+
+    [Fact]
+    public void Spawn_FullPool_ThrowsBeforeMakingATask() => AsyncTestFlow.Run(async () =>
+    {
+        var pool = new GreenPool(1);
+        AsyncGreenTask first = pool.Spawn(async () => await AsyncHub.SleepAsync(Timeout.InfiniteTimeSpan));
+        bool ran = false;
+        Assert.Throws<InvalidOperationException>(() => pool.Spawn(async () =>
+        {
+            ran = true;
+            await AsyncHub.SleepAsync(0);
+        }));
+        Assert.Equal(1, pool.Count);
+        await first.KillAsync();
+        Assert.True(await pool.JoinAsync());
+        Assert.False(ran);
+        Assert.Throws<ArgumentNullException>(() => pool.Spawn((Func<ValueTask>)null!));
+    });
+
+    [Fact]
+    public void Spawn_ThrowOnlyLambdaFromThreadCode_ThrowsInvalidOperationNamingTheCast() => OnThread.Run(() =>
+    {
+        _ = Hub.Current;
+        var group = new GreenGroup();
+
+        // C# binds a lambda that only throws to the async overload: from thread code that is refused, loudly.
+        var e = Assert.Throws<InvalidOperationException>(() => group.Spawn(() => throw new FormatException()));
+        Assert.Contains("(Action)", e.Message);
+        Assert.Equal(0, group.Count);
+        GreenTask cast = group.Spawn((Action)(() => throw new FormatException()));
+        Hub.Current.UnhandledException += (_, _) => { };
+        Assert.Throws<FormatException>(() => group.Join(throwOnError: true));
+        Assert.False(cast.IsSuccessful);
+    });
+
+    [Fact]
     public void JoinAsync_ThrowOnError_RethrowsAMemberFailure() => AsyncTestFlow.Run(async () =>
     {
         var group = new GreenGroup();

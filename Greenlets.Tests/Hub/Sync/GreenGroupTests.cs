@@ -38,10 +38,25 @@ public class GreenGroupTests
         {
             Hub.Current.UnhandledException += (_, _) => { };
             var group = new GreenGroup();
-            group.Spawn(() => Hub.Sleep(TimeSpan.FromSeconds(30)));
-            group.Spawn(() => throw new FormatException());
+            var failed = new GreenEvent();
+            bool otherFinished = false;
+
+            // gevent's join(raise_error=True) waits until the group is empty, then raises the failure.
+            group.Spawn(() =>
+            {
+                failed.Wait();
+                otherFinished = true;
+            });
+
+            // A lambda whose end is a throw binds to Spawn(Func<ValueTask>) in C#: thread code casts it to Action.
+            group.Spawn((Action)(() =>
+            {
+                failed.Set();
+                throw new FormatException();
+            }));
             Assert.Throws<FormatException>(() => group.Join(throwOnError: true));
-            group.Kill();
+            Assert.True(otherFinished);
+            Assert.Equal(0, group.Count);
         });
     }
 

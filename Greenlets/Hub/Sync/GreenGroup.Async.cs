@@ -23,9 +23,37 @@ public partial class GreenGroup
 
     private int AsyncCount => _asyncTasks.Count;
 
-    // No Spawn(Func<ValueTask>) / Spawn<T>(Func<ValueTask<T>>) overloads: a lambda that only throws, in thread code,
-    // would bind to the first rather than to Spawn(Action) (`group.Spawn(() => throw e)` turned async) and make
-    // `group.Spawn<int>(() => throw e)` ambiguous. Add(AsyncHub.Spawn(body)) or GreenPool.SpawnAsync instead.
+    /// <summary>Creates an async task for <paramref name="body"/> on the caller's <see cref="AsyncHub"/>, adds it and
+    /// schedules it (so that <c>group.Spawn(async () => ...)</c> is an <see cref="AsyncGreenTask"/>, never an
+    /// <c>async void</c> <see cref="Action"/> or a <c>GreenTask&lt;Task&gt;</c>).</summary>
+    /// <param name="body">The body.</param>
+    /// <returns>The scheduled task.</returns>
+    /// <remarks>C# binds a lambda that only throws (<c>() => throw e</c>) to this overload rather than to
+    /// <see cref="Spawn(Action)"/>. From thread greenlet code, whose hub would never run an async task, this overload
+    /// therefore refuses to spawn and says so; cast such a lambda: <c>group.Spawn((Action)(() => throw e))</c>.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">Called from thread greenlet code (a thread with a <see cref="Hub"/>
+    /// and no async hub in its flow), or the group is a full pool (await <see cref="GreenPool.SpawnAsync"/>).</exception>
+    /// <exception cref="GreenletError">The group belongs to another hub.</exception>
+    public AsyncGreenTask Spawn(Func<ValueTask> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return SpawnAsyncMember(() => new AsyncGreenTask(body), "GreenGroup.Spawn(Func<ValueTask>)");
+    }
+
+    /// <summary>Creates an async task with a value for <paramref name="body"/>, adds it and schedules it (see
+    /// <see cref="Spawn(Func{ValueTask})"/>).</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="body">The body.</param>
+    /// <returns>The scheduled task.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">Called from thread greenlet code, or the group is a full pool.</exception>
+    /// <exception cref="GreenletError">The group belongs to another hub.</exception>
+    public AsyncGreenTask<T> Spawn<T>(Func<ValueTask<T>> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return SpawnAsyncMember(() => new AsyncGreenTask<T>(body), "GreenGroup.Spawn<T>(Func<ValueTask<T>>)");
+    }
 
     /// <summary>Adds an async task; it leaves the group when its link notifier runs, after it finishes.</summary>
     /// <param name="t">The task.</param>
@@ -104,6 +132,40 @@ public partial class GreenGroup
         HubTimeouts.Check(timeout, nameof(timeout));
         Binding.EnterEither("GreenGroup.KillAsync");
         return KillCoreAsync(e, block, timeout);
+    }
+
+    /// <summary>The checks of both async spawns, in order, before anything is made: thread code, the hub, a slot.</summary>
+    private TTask SpawnAsyncMember<TTask>(Func<TTask> create, string member)
+        where TTask : AsyncGreenTask
+    {
+        if (!AsyncHub.CallerIsAsync && Hub.ThisThreadHasHub)
+        {
+            throw new InvalidOperationException(
+                $"{member} was called from thread greenlet code, whose hub never runs an async task. A lambda that only throws binds to this overload: cast it, group.Spawn((Action)(() => throw e)); for async members use an AsyncHub.");
+        }
+
+        // Its members are async tasks: the group belongs to the caller's async hub, created if need be.
+        _ = AsyncHub.Current;
+        Binding.EnterEither(member);
+        if (!TryAcquireSlot())
+        {
+            throw new InvalidOperationException("The pool is full: await GreenPool.SpawnAsync (or WaitAvailableAsync) to wait for a free slot.");
+        }
+
+        TTask task;
+        try
+        {
+            task = create();
+        }
+        catch
+        {
+            ReleaseSlot();
+            throw;
+        }
+
+        Join(task);
+        task.Start();
+        return task;
     }
 
     /// <summary>Takes a slot without waiting (a pool); true for a plain group.</summary>

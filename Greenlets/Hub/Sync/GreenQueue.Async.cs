@@ -66,12 +66,16 @@ public sealed partial class GreenQueue<T>
         return _allDone.WaitAsync(timeout, "GreenQueue.JoinAsync");
     }
 
-    private static async ValueTask ParkPutAsync(HubWaiter waiter, TimeSpan? timeout) =>
-        ThrowUnlessDone(EndPut(waiter, await waiter.ParkAsync(timeout)), timeout, put: true);
+    private static async ValueTask ParkPutAsync(HubWaiter waiter, TimeSpan? timeout)
+    {
+        await waiter.ParkAsync(timeout);
+        ThrowUnlessDone(EndPut(waiter, !waiter.TimedOut), timeout, put: true);
+    }
 
     private async ValueTask<T> ParkGetAsync(HubWaiter waiter, TimeSpan? timeout)
     {
-        ThrowUnlessDone(EndGet(waiter, await waiter.ParkAsync(timeout, giveBack: _giveBack), out T item), timeout, put: false);
+        await waiter.ParkAsync(timeout, giveBack: _giveBack);
+        ThrowUnlessDone(EndGet(waiter, !waiter.TimedOut, out T item), timeout, put: false);
         return item;
     }
 }

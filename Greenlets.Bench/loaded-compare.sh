@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The hubs beside two CPU-bound competitors (issue 12's "loaded <= 3x idle" row): each workload idle, then with two
+# busy-looping processes, RUNS runs each (median of COMPARE_REPEATS samples per run); the table gives the median run
+# and the loaded / idle ratio. A thread hub waits for a scheduler slice at each cold handoff; the async hub never
+# hands off between threads, so only the competitors' share of the two CPUs slows it.
+# Usage: Greenlets.Bench/loaded-compare.sh [RUNS]   (default 3; about two minutes)
+set -euo pipefail
+cd "$(dirname "$0")"
+runs=${1:-3}
+workloads=(async_hub_sleep0_2 async_hub_sleep0_1000 hub_sleep0_2 hub_sleep0_1000)
+dotnet build -c Release Greenlets.Bench.csproj >/dev/null
+out=$(mktemp -d)
+competitors=()
+trap 'kill "${competitors[@]}" 2>/dev/null || true; rm -rf "$out"' EXIT
+
+for load in idle loaded; do
+  if [ "$load" = loaded ]; then
+    for _ in 1 2; do
+      timeout 900 sh -c 'while :; do :; done' &
+      competitors+=("$!")
+    done
+  fi
+  for run in $(seq "$runs"); do
+    COMPARE_REPEATS=${COMPARE_REPEATS:-5} dotnet run -c Release --no-build --project Greenlets.Bench.csproj -- \
+      --compare "${workloads[@]}" >"$out/$load.$run"
+  done
+done
+
+median() { cat "$out/$1".* | awk -v w="$2" '$1 == w { print $2 }' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load before the competitors: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '| workload | idle (ns) | 2 competitors (ns) | loaded / idle |\n|---|---:|---:|---:|\n'
+for w in "${workloads[@]}"; do
+  idle=$(median idle "$w")
+  loaded=$(median loaded "$w")
+  printf '| %s | %s | %s | %.2fx |\n' "$w" "$idle" "$loaded" "$(awk -v a="$loaded" -v b="$idle" 'BEGIN { print a / b }')"
+done
