@@ -61,6 +61,11 @@ public partial class AsyncGreenlet
         _run = run;
         _parent = parent ?? Current;
         StartContext = ExecutionContext.Capture();
+        if (TreeOf(_parent) is { LocalNames: >= 0 } tree)
+        {
+            // Named now, in creation order, so that a test run's names do not depend on when they are first read.
+            _name = $"async-greenlet-{++tree.LocalNames}";
+        }
     }
 
     /// <summary>Creates the main greenlet of a new tree.</summary>

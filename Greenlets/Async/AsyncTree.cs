@@ -62,6 +62,12 @@ internal sealed class AsyncTree
     /// <summary>Gets or sets the tree's scheduler, or null for a plain tree (set once, by <see cref="AsyncSchedulerLink.Attach"/>).</summary>
     public AsyncSchedulerLink? Scheduler { get; set; }
 
+    /// <summary>Gets or sets how many greenlets got a default name numbered in this tree, or -1 (the default) when default
+    /// names come from the process-wide counter.</summary>
+    /// <remarks>The test scheduler numbers names per run, in creation order, so that identical runs record identical
+    /// events (as <c>TreeState.LocalNames</c> does for thread trees).</remarks>
+    public int LocalNames { get; set; } = -1;
+
     /// <summary>Gets or sets the origin of the transfer in flight, recorded while a tracer is set; the target's step traces it (TR3).</summary>
     public AsyncGreenlet? InOrigin { get; set; }
 

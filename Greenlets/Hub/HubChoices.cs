@@ -34,6 +34,7 @@ internal sealed class HubChoices(IHubChooser chooser)
 
         int count = 0;
         int position = 0;
+        int limit = Math.Max(2, Chooser.CandidateLimit);
         Grow(ready.Count);
         foreach (T candidate in ready)
         {
@@ -41,6 +42,10 @@ internal sealed class HubChoices(IHubChooser chooser)
             {
                 _keys[count] = key;
                 _positions[count++] = position;
+                if (count == limit)
+                {
+                    break;
+                }
             }
 
             position++;
@@ -50,6 +55,13 @@ internal sealed class HubChoices(IHubChooser chooser)
         Debug.Assert((uint)chosen < (uint)count, "a chooser returns one of its candidates");
         int take = _positions[chosen];
         Array.Clear(_keys, 0, count);
+
+        if (take == 0)
+        {
+            // The head (FIFO's pick, the usual case): no rotation, which would cost a pass over the whole queue.
+            item = ready.Dequeue();
+            return true;
+        }
 
         // Out of the middle of the queue with the others' order kept: the entries before it go round to the back, then
         // the entries after it, so that the queue reads as before minus the chosen one.

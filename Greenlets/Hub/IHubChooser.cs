@@ -18,4 +18,9 @@ internal interface IHubChooser
     /// would run (the same object every time that greenlet is a candidate), else the callback.</param>
     /// <returns>An index in <paramref name="candidates"/>.</returns>
     int Choose(HubChoiceKind kind, ReadOnlySpan<object> candidates);
+
+    /// <summary>Gets how many ready candidates the chooser needs to see at the next choice (at least 2: fewer is no
+    /// choice); the hub stops looking through its ready queue there, so a chooser that will take FIFO's pick anyway
+    /// costs no pass over a long queue. <see cref="int.MaxValue"/> for all of them.</summary>
+    int CandidateLimit { get; }
 }

@@ -15,6 +15,7 @@ internal sealed class HubScheduleChooser : IHubChooser
     private readonly Dictionary<object, long> _priorities = new(ReferenceEqualityComparer.Instance);
     private readonly int[] _changePoints = new int[ChangePoints];
     private readonly int _horizon;
+    private readonly bool _exactCounts;
     private HubScheduleRandom _random;
     private long _lowered;
     private bool _stopped;
@@ -23,8 +24,11 @@ internal sealed class HubScheduleChooser : IHubChooser
     /// <param name="seed">The seed of the random strategies.</param>
     /// <param name="replay">Choices to make first, or null.</param>
     /// <param name="horizon">For PCT, how many choices the run is expected to make: change points fall among them.</param>
-    public HubScheduleChooser(HubSchedule strategy, int seed, int[]? replay, int horizon = 64)
+    /// <param name="exactCounts">Whether <see cref="Counts"/> must hold every choice's full number of candidates (the
+    /// exhaustive walk needs them); otherwise a FIFO choice only looks far enough to see that it is a choice.</param>
+    public HubScheduleChooser(HubSchedule strategy, int seed, int[]? replay, int horizon = 64, bool exactCounts = false)
     {
+        _exactCounts = exactCounts;
         _strategy = replay is null ? strategy : HubSchedule.Fifo;
         _replay = replay;
         _random = new HubScheduleRandom((ulong)(uint)seed);
@@ -38,12 +42,20 @@ internal sealed class HubScheduleChooser : IHubChooser
     /// <summary>Gets the choices made, in order.</summary>
     public IReadOnlyList<int> Choices => _choices;
 
-    /// <summary>Gets, for each choice, how many candidates there were.</summary>
+    /// <summary>Gets, for each choice, how many candidates there were (at a FIFO pick without exact counts: 2 when there
+    /// were two or more, see <see cref="CandidateLimit"/>).</summary>
     public IReadOnlyList<int> Counts => _counts;
 
     /// <summary>Gets the index of the first replayed choice that did not fit its candidates (the body does not match the
     /// schedule: changed, or not deterministic), or -1.</summary>
     public int Diverged { get; private set; } = -1;
+
+    /// <summary>Gets how many candidates the next choice needs: all of them, except for a FIFO pick (the strategy, the
+    /// replay's end, or the clean-up) that need not count them, for which two tell that it is a choice to record.</summary>
+    public int CandidateLimit =>
+        _stopped || (!_exactCounts && _strategy == HubSchedule.Fifo && (_replay is null || _choices.Count >= _replay.Length))
+            ? 2
+            : int.MaxValue;
 
     /// <summary>Gets the recorded schedule's text.</summary>
     public string Schedule => HubScheduleText.Format(_choices);

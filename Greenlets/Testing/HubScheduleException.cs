@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Greenlets;
 
-/// <summary>Thrown by <see cref="HubTest.Run"/> when the body fails; <see cref="Exception.InnerException"/> is the failure
+/// <summary>Thrown by <see cref="HubTest.Run"/> and <see cref="HubTest.RunAsync"/> when the body fails; <see cref="Exception.InnerException"/> is the failure
 /// (its stack trace kept), and <see cref="Schedule"/> replays the run.</summary>
 /// <remarks>A deadlock is the hub's <see cref="HubLoopExitException"/> reaching the body, reported like any failure.</remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
@@ -33,8 +33,8 @@ public sealed class HubScheduleException : Exception
         Events = [];
     }
 
-    internal HubScheduleException(Exception failure, string schedule, int seed, IReadOnlyList<string> events, string? note)
-        : base(Describe(failure, schedule, seed, note), failure)
+    internal HubScheduleException(Exception failure, string schedule, int seed, IReadOnlyList<string> events, string? note, string runMember)
+        : base(Describe(failure, schedule, seed, note, runMember), failure)
     {
         Schedule = schedule;
         Seed = seed;
@@ -53,8 +53,8 @@ public sealed class HubScheduleException : Exception
     /// <summary>Gets the debugger's one-line view.</summary>
     internal string DebuggerDisplay => $"HubScheduleException \"{Schedule}\": {InnerException?.GetType().Name}";
 
-    private static string Describe(Exception failure, string schedule, int seed, string? note) =>
+    private static string Describe(Exception failure, string schedule, int seed, string? note, string runMember) =>
         $"The body failed with {failure.GetType().Name}: {failure.Message}\n" +
-        $"Schedule \"{schedule}\" (seed {seed}). Replay it with: HubTest.Run(body, new HubTestOptions {{ Replay = \"{schedule}\" }})" +
+        $"Schedule \"{schedule}\" (seed {seed}). Replay it with: {runMember}(body, new HubTestOptions {{ Replay = \"{schedule}\" }})" +
         (note is null ? string.Empty : "\n" + note);
 }

@@ -27,18 +27,22 @@ public static partial class HubTest
         ArgumentNullException.ThrowIfNull(body);
         options ??= new HubExploreOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxSchedules, nameof(options.MaxSchedules));
-        return options.Exhaustive ? ExploreAll(body, options) : ExploreRandom(body, options);
+        return ExploreUnder(new ThreadHubTestSubject(body), options);
     }
 
-    private static HubExploreResult ExploreAll(Action body, HubExploreOptions options)
+    /// <summary>The exploration of <paramref name="subject"/>, exhaustive or random; the same for both hub kinds.</summary>
+    private static HubExploreResult ExploreUnder(HubTestSubject subject, HubExploreOptions options) =>
+        options.Exhaustive ? ExploreAll(subject, options) : ExploreRandom(subject, options);
+
+    private static HubExploreResult ExploreAll(HubTestSubject subject, HubExploreOptions options)
     {
         int[] prefix = [];
         for (int run = 1; run <= options.MaxSchedules; run++)
         {
-            Outcome outcome = RunOnce(body, new HubScheduleChooser(HubSchedule.Fifo, options.Seed, prefix), virtualTime: true);
+            HubTestOutcome outcome = subject.RunOnce(new HubScheduleChooser(HubSchedule.Fifo, options.Seed, prefix, exactCounts: true), virtualTime: true);
             if (outcome.Failure is not null)
             {
-                return new HubExploreResult(run, exhausted: false, Shrink(body, outcome, options.Seed));
+                return new HubExploreResult(run, exhausted: false, Shrink(subject, outcome, options.Seed));
             }
 
             // The next leaf depth-first: bump the latest choice that has an untried candidate, drop what came after it.
@@ -59,17 +63,17 @@ public static partial class HubTest
         return new HubExploreResult(options.MaxSchedules, exhausted: false, failure: null);
     }
 
-    private static HubExploreResult ExploreRandom(Action body, HubExploreOptions options)
+    private static HubExploreResult ExploreRandom(HubTestSubject subject, HubExploreOptions options)
     {
         int horizon = 16;
         for (int run = 1; run <= options.MaxSchedules; run++)
         {
             int seed = HubScheduleRandom.Derive(options.Seed, run);
             HubSchedule strategy = run % 2 == 1 ? HubSchedule.Random : HubSchedule.Pct;
-            Outcome outcome = RunOnce(body, new HubScheduleChooser(strategy, seed, replay: null, horizon), virtualTime: true);
+            HubTestOutcome outcome = subject.RunOnce(new HubScheduleChooser(strategy, seed, replay: null, horizon), virtualTime: true);
             if (outcome.Failure is not null)
             {
-                return new HubExploreResult(run, exhausted: false, Shrink(body, outcome, seed));
+                return new HubExploreResult(run, exhausted: false, Shrink(subject, outcome, seed));
             }
 
             // PCT's change points fall among the choices a run makes: learn how many that is.
@@ -81,7 +85,7 @@ public static partial class HubTest
 
     /// <summary>Puts deviations from FIFO back to FIFO, one at a time, keeping each change that still fails with the
     /// same type of exception; returns the failure of the smallest schedule found.</summary>
-    private static HubScheduleException Shrink(Action body, Outcome failing, int seed)
+    private static HubScheduleException Shrink(HubTestSubject subject, HubTestOutcome failing, int seed)
     {
         Type kind = failing.Failure!.GetType();
         int budget = ShrinkBudget;
@@ -99,7 +103,7 @@ public static partial class HubTest
                 int[] candidate = [.. failing.Choices];
                 candidate[i] = 0;
                 budget--;
-                Outcome outcome = RunOnce(body, new HubScheduleChooser(HubSchedule.Fifo, seed, candidate), virtualTime: true);
+                HubTestOutcome outcome = subject.RunOnce(new HubScheduleChooser(HubSchedule.Fifo, seed, candidate), virtualTime: true);
                 if (outcome.Failure?.GetType() == kind && Deviations(outcome.Choices) < Deviations(failing.Choices))
                 {
                     failing = outcome;
@@ -109,7 +113,7 @@ public static partial class HubTest
             }
         }
 
-        return new HubScheduleException(failing.Failure!, failing.Schedule, seed, failing.Events, note: null);
+        return new HubScheduleException(failing.Failure!, failing.Schedule, seed, failing.Events, note: null, subject.RunMember);
     }
 
     private static int Deviations(int[] choices) => choices.Count(c => c != 0);

@@ -1,12 +1,12 @@
-using System.Diagnostics;
 using Greenlets.Internal;
 
 namespace Greenlets;
 
 /// <summary>Deterministic tests of hub code: run a body on a fresh hub with virtual time and a chosen, recorded and
-/// replayable schedule (<see cref="Run"/>), or under many schedules until one fails (<see cref="Explore"/>).</summary>
+/// replayable schedule (<see cref="Run"/>), or under many schedules until one fails (<see cref="Explore"/>); on a
+/// thread hub, or on an async hub (<see cref="RunAsync"/>, <see cref="ExploreAsync"/>).</summary>
 /// <remarks>
-/// <para>The body runs as the main greenlet of a fresh hub on a fresh thread, which exits with the run: the caller's
+/// <para>The body of <see cref="Run"/> runs as the main greenlet of a fresh hub on a fresh thread, which exits with the run: the caller's
 /// thread gets no hub and is blocked until the run ends (do not call it from a greenlet whose tree must keep running).
 /// After the body returns the hub runs until nothing is left (<see cref="Hub.WaitAll"/>); tasks still blocked then
 /// are killed with <see cref="GreenletExit"/>. A failure of the body, or an error the hub would report as
@@ -36,20 +36,40 @@ public static partial class HubTest
     {
         ArgumentNullException.ThrowIfNull(body);
         options ??= new HubTestOptions();
+        int[]? replay = CheckOptions(options);
+        return RunUnder(new ThreadHubTestSubject(body), options, replay);
+    }
+
+    /// <summary>Checks the options before anything runs; returns the parsed replay, or null.</summary>
+    private static int[]? CheckOptions(HubTestOptions options)
+    {
         if (!Enum.IsDefined(options.Schedule))
         {
             throw new ArgumentException($"Unknown schedule strategy {options.Schedule}.", nameof(options));
         }
 
-        int[]? replay = ParseReplay(options.Replay, nameof(options));
+        try
+        {
+            return options.Replay is null ? null : HubScheduleText.Parse(options.Replay);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, nameof(options), e);
+        }
+    }
+
+    /// <summary>One run of <paramref name="subject"/> under the options' strategy or replay: its result, or its failure
+    /// as a <see cref="HubScheduleException"/>; the same for both hub kinds.</summary>
+    private static HubTestRun RunUnder(HubTestSubject subject, HubTestOptions options, int[]? replay)
+    {
         var chooser = new HubScheduleChooser(options.Schedule, options.Seed, replay);
-        Outcome outcome = RunOnce(body, chooser, options.VirtualTime);
+        HubTestOutcome outcome = subject.RunOnce(chooser, options.VirtualTime);
         string? note = chooser.Diverged >= 0
             ? $"The replayed schedule does not fit this body from choice {chooser.Diverged} on (the body changed, or it is not deterministic); the rest ran FIFO."
             : null;
         if (outcome.Failure is { } failure)
         {
-            throw new HubScheduleException(failure, outcome.Schedule, options.Seed, outcome.Events, note);
+            throw new HubScheduleException(failure, outcome.Schedule, options.Seed, outcome.Events, note, subject.RunMember);
         }
 
         if (note is not null)
@@ -59,104 +79,4 @@ public static partial class HubTest
 
         return new HubTestRun(outcome.Schedule, options.Seed, outcome.Elapsed, outcome.Events);
     }
-
-    private static int[]? ParseReplay(string? replay, string paramName)
-    {
-        try
-        {
-            return replay is null ? null : HubScheduleText.Parse(replay);
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentException(e.Message, paramName, e);
-        }
-    }
-
-    /// <summary>Runs the body once on a fresh thread under <paramref name="chooser"/>.</summary>
-    private static Outcome RunOnce(Action body, HubScheduleChooser chooser, bool virtualTime)
-    {
-        Outcome? outcome = null;
-        Exception? crash = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                outcome = RunOnThisThread(body, chooser, virtualTime);
-            }
-            catch (Exception e)
-            {
-                crash = e;
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "HubTest run",
-        };
-        thread.Start();
-        thread.Join();
-        if (crash is not null)
-        {
-            // The run's own machinery failed (not the body): that is a bug here, not a schedule to report.
-            throw new InvalidOperationException("The test run failed outside its body.", crash);
-        }
-
-        return outcome!;
-    }
-
-    private static Outcome RunOnThisThread(Action body, HubScheduleChooser chooser, bool virtualTime)
-    {
-        long realStart = Stopwatch.GetTimestamp();
-        HubVirtualClock? clock = virtualTime ? new HubVirtualClock() : null;
-        Hub hub = Hub.CreateForThisTree(clock ?? TimeProvider.System);
-        clock?.Attach(() => hub.WaitsOnRealWork);
-        Exception? unobserved = null;
-        bool recording = true;
-        hub.UnhandledException += (_, e) =>
-        {
-            if (recording)
-            {
-                unobserved ??= e.Exception;
-            }
-        };
-        hub.Chooser = chooser;
-
-        // Numbered from here, after the hub itself: "greenlet-1" is the first greenlet the body creates.
-        hub.Tree.LocalNames = 0;
-        Exception? failure = null;
-        IReadOnlyList<string> events;
-        using (var recorder = new SwitchRecorder())
-        {
-            try
-            {
-                body();
-                Hub.WaitAll();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-
-            events = recorder.Events;
-        }
-
-        recording = false;
-        chooser.Stop();
-        TimeSpan elapsed = clock?.Elapsed ?? Stopwatch.GetElapsedTime(realStart);
-        ShutDown(hub);
-        return new Outcome(failure ?? unobserved, chooser.Schedule, [.. chooser.Choices], [.. chooser.Counts], events, elapsed);
-    }
-
-    /// <summary>Kills what is left and ends the hub, so that the run's fiber threads go back to the pool now.</summary>
-    private static void ShutDown(Hub hub)
-    {
-        HubThread.KillRemaining(hub);
-        hub.ClosePosts();
-        if (!hub.IsDead)
-        {
-            hub.Throw(new GreenletExit());
-        }
-    }
-
-    /// <summary>What one run did.</summary>
-    private sealed record Outcome(Exception? Failure, string Schedule, int[] Choices, int[] Counts, IReadOnlyList<string> Events, TimeSpan Elapsed);
 }

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace Greenlets.Internal;
+
+/// <summary>A body of <see cref="HubTest.RunAsync"/>: the outside code (main greenlet) of a fresh async flow, whose
+/// async hub is created for the run on its clock and ended with it.</summary>
+/// <remarks>The flow starts empty (flow suppressed, on the thread pool), so the caller's async tree, its hub and its
+/// <see cref="AsyncLocal{T}"/> values are neither seen nor touched by the body.</remarks>
+internal sealed class AsyncHubTestSubject(Func<ValueTask> body) : HubTestSubject
+{
+    public override string RunMember => "await HubTest.RunAsync";
+
+    public override HubTestOutcome RunOnce(HubScheduleChooser chooser, bool virtualTime)
+    {
+        Task<HubTestOutcome> run;
+        using (ExecutionContext.SuppressFlow())
+        {
+            run = Task.Run(() => RunInFreshFlowAsync(chooser, virtualTime));
+        }
+
+        try
+        {
+            // The caller is HubTest's own driver thread (see HubTest.OffThread), never a pool thread it would starve.
+            return run.GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            // The run's own machinery failed (not the body): that is a bug here, not a schedule to report.
+            throw new InvalidOperationException("The test run failed outside its body.", e);
+        }
+    }
+
+    private async Task<HubTestOutcome> RunInFreshFlowAsync(HubScheduleChooser chooser, bool virtualTime)
+    {
+        long realStart = Stopwatch.GetTimestamp();
+        HubVirtualClock? clock = virtualTime ? new HubVirtualClock() : null;
+        AsyncHub hub = AsyncHub.CreateForThisFlow(clock ?? TimeProvider.System);
+        clock?.Attach(() => hub.WaitsOnRealWork);
+        Exception? unobserved = null;
+        bool recording = true;
+        hub.UnhandledException += (_, e) =>
+        {
+            if (recording)
+            {
+                unobserved ??= e.Exception;
+            }
+        };
+        hub.Chooser = chooser;
+
+        // Numbered from here, after the hub itself: "async-greenlet-1" is the first greenlet the body creates.
+        hub.NumberNamesPerTree();
+        Exception? failure = null;
+        IReadOnlyList<string> events;
+        using (var recorder = new SwitchRecorder())
+        {
+            try
+            {
+                await body();
+                await AsyncHub.WaitAllAsync();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+
+            events = recorder.Events;
+        }
+
+        recording = false;
+        chooser.Stop();
+        TimeSpan elapsed = clock?.Elapsed ?? Stopwatch.GetElapsedTime(realStart);
+        await hub.ShutDownAsync();
+        return new HubTestOutcome(failure ?? unobserved, chooser.Schedule, [.. chooser.Choices], [.. chooser.Counts], events, elapsed);
+    }
+}
