@@ -32,6 +32,12 @@ internal sealed partial class HubWaiter
     // Whether the park registered a cancellable token (and so counts as an external wake until it ends).
     private bool _cancellable;
 
+    // An async park's state between its two halves (StartAsyncPark in the greenlet, EndAsyncPark once resumed).
+    private HubTimer? _asyncTimer;
+    private CancellationTokenRegistration _asyncRegistration;
+    private Action<HubWaiter>? _asyncGiveBack;
+    private CancellationToken _asyncToken;
+
     /// <summary>Starts a wait of <paramref name="party"/> (the running greenlet, not the hub) in <paramref name="hub"/>.</summary>
     public HubWaiter(IWaitHub hub, IWaitParty party, string what)
     {
@@ -158,62 +164,84 @@ internal sealed partial class HubWaiter
     /// <summary>Parks the async greenlet as <see cref="Park"/> does: the same protocol, only the switch to the hub is
     /// awaited; then <see cref="TimedOut"/> tells a wake (false) from the timeout. On a thread hub it parks synchronously
     /// and returns a completed task.</summary>
-    /// <remarks>It gives no bool, unlike <see cref="Park"/>, so that a caller with nothing to map (a sleep, a yield) can
-    /// return this task as its own: one state machine per wait.</remarks>
+    /// <remarks>It gives no bool, unlike <see cref="ParkForAsync"/>, so that a caller with nothing to map (a sleep, a
+    /// yield) returns this task as its own.</remarks>
     /// <param name="timeout">The longest wait; null or infinite for none.</param>
     /// <param name="listed">Whether the wait shows as blocked in the hub.</param>
     /// <param name="keepsAlive">Whether the timeout's timer keeps the hub's loop alive.</param>
     /// <param name="giveBack">As for <see cref="Park"/>.</param>
     /// <param name="cancellationToken">As for <see cref="Park"/>.</param>
     /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask ParkAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
+    public ValueTask ParkAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
     {
-        HubTimer? timer = BeginPark(timeout, keepsAlive, cancellationToken, out CancellationTokenRegistration registration);
-        bool returned = false;
-        try
+        if (StartAsyncPark(timeout, listed, keepsAlive, giveBack, cancellationToken, out ValueTask<object?> pending))
         {
-            CheckResumedWith(await Hub.ParkAsync(this, listed));
-            returned = true;
-        }
-        finally
-        {
-            Hub.EndParkAsync(this);
-            EndPark(timer, registration, returned, giveBack);
+            EndAsyncPark(pending);
+            return default;
         }
 
-        ThrowIfCancelled(cancellationToken);
+        return new ValueTask(HubParkSource.Await(this, pending, out short version), version);
     }
 
     /// <summary>Parks as <see cref="ParkAsync"/> does and gives what <see cref="Park"/> gives: true for a wake, false
     /// for the timeout.</summary>
-    /// <remarks>The same await glue as <see cref="ParkAsync"/> (the protocol is <see cref="BeginPark"/> and
-    /// <see cref="EndPark"/>, shared): a caller that maps the outcome to a bool (an event's or a result's wait) returns
-    /// this task as its own instead of wrapping the other in a second state machine, which a million waiting
-    /// greenlets would each carry.</remarks>
     /// <param name="timeout">The longest wait; null or infinite for none.</param>
     /// <param name="listed">Whether the wait shows as blocked in the hub.</param>
     /// <param name="keepsAlive">Whether the timeout's timer keeps the hub's loop alive.</param>
     /// <param name="giveBack">As for <see cref="Park"/>.</param>
     /// <param name="cancellationToken">As for <see cref="Park"/>.</param>
     /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> ParkForAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ParkForAsync(TimeSpan? timeout = null, bool listed = true, bool keepsAlive = true, Action<HubWaiter>? giveBack = null, CancellationToken cancellationToken = default)
     {
-        HubTimer? timer = BeginPark(timeout, keepsAlive, cancellationToken, out CancellationTokenRegistration registration);
+        if (StartAsyncPark(timeout, listed, keepsAlive, giveBack, cancellationToken, out ValueTask<object?> pending))
+        {
+            return new ValueTask<bool>(EndAsyncPark(pending));
+        }
+
+        return new ValueTask<bool>(HubParkSource.Await(this, pending, out short version), version);
+    }
+
+    /// <summary>The first half of an async park, in the greenlet: arms the timeout and the token and switches to the
+    /// hub; true when the switch came back at once (a thread hub), so that <see cref="EndAsyncPark"/> follows now.</summary>
+    private bool StartAsyncPark(TimeSpan? timeout, bool listed, bool keepsAlive, Action<HubWaiter>? giveBack, CancellationToken cancellationToken, out ValueTask<object?> pending)
+    {
+        _asyncTimer = BeginPark(timeout, keepsAlive, cancellationToken, out _asyncRegistration);
+        _asyncGiveBack = giveBack;
+        _asyncToken = cancellationToken;
+        try
+        {
+            pending = Hub.ParkAsync(this, listed);
+        }
+        catch
+        {
+            Hub.EndParkAsync(this);
+            EndPark(_asyncTimer, _asyncRegistration, returned: false, giveBack);
+            throw;
+        }
+
+        return pending.IsCompleted;
+    }
+
+    /// <summary>The second half of an async park, in the greenlet once it is resumed (or an exception was thrown into it):
+    /// takes the switch's result, ends the park however it ended, and gives the outcome.</summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled before a wake or the timeout.</exception>
+    internal bool EndAsyncPark(ValueTask<object?> pending)
+    {
         bool returned = false;
         try
         {
-            CheckResumedWith(await Hub.ParkAsync(this, listed));
+            CheckResumedWith(pending.GetAwaiter().GetResult());
             returned = true;
         }
         finally
         {
             Hub.EndParkAsync(this);
-            EndPark(timer, registration, returned, giveBack);
+            EndPark(_asyncTimer, _asyncRegistration, returned, _asyncGiveBack);
+            _asyncTimer = null;
+            _asyncGiveBack = null;
         }
 
-        return Outcome(cancellationToken);
+        return Outcome(_asyncToken);
     }
 
     /// <summary>The start of a park: arms the timeout and the token, unless the wait was woken already (a yield).</summary>
