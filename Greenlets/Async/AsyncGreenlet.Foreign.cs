@@ -45,6 +45,7 @@ public partial class AsyncGreenlet
         if (foreign.Parked)
         {
             foreign.Parked = false;
+            link.CountParked(-1);
             if (foreign.Resuming is { } continuation)
             {
                 foreign.Resuming = null;
@@ -116,6 +117,7 @@ public partial class AsyncGreenlet
             else if (!link.Greenlet.IsDead)
             {
                 foreign.Parked = true;
+                link.CountParked(1);
                 next = Park(link);
 
                 // A body that finishes outside (escaped) is re-joined through the context (see OnFinishedOutside).

@@ -57,8 +57,16 @@ internal sealed class AsyncSchedulerLink
         Greenlet = greenlet;
     }
 
+    // How many greenlets of the tree are parked on a foreign await now.
+    private int _parked;
+
     /// <summary>Gets the scheduler.</summary>
     public IAsyncTreeScheduler Scheduler { get; }
+
+    /// <summary>Gets how many greenlets of the tree are parked on a foreign await now: work that will come back through
+    /// <see cref="IAsyncTreeScheduler.Enqueue"/>, so a scheduler that would otherwise end (nothing ready, nothing due)
+    /// keeps waiting while it is not zero. Readable from any thread.</summary>
+    public int ParkedCount => Volatile.Read(ref _parked);
 
     /// <summary>Gets the scheduler's greenlet (read once, at attach).</summary>
     public AsyncGreenlet Greenlet { get; }
@@ -101,6 +109,9 @@ internal sealed class AsyncSchedulerLink
             return link;
         }
     }
+
+    /// <summary>Counts a greenlet parking (+1) or resumed from its park (-1), on the baton.</summary>
+    internal void CountParked(int delta) => Interlocked.Add(ref _parked, delta);
 
     /// <summary>Gets whether <paramref name="greenlet"/> is parked on a foreign await (suspended, not in a switch).</summary>
     /// <param name="greenlet">A greenlet of a scheduled tree.</param>

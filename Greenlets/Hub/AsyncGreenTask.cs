@@ -236,6 +236,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
         }
 
         CancelToken();
+        bool parked = AsyncSchedulerLink.IsParked(this);
         try
         {
             await ThrowAsync(exception);
@@ -243,6 +244,13 @@ public partial class AsyncGreenTask : AsyncGreenlet
         catch (Exception e) when (e is not GreenletExit)
         {
             _hub.ReportError(this, e);
+        }
+
+        if (parked && IsDead && !_ready)
+        {
+            // It awaited foreign work (a raw Task): the seam killed it at once, and its body only unwinds when that work
+            // completes. The task is over now, as for any kill; the late unwinding is observed by the seam.
+            Complete(exception is GreenletExit ? exception : null, exception is GreenletExit ? null : ExceptionDispatchInfo.Capture(exception));
         }
     }
 
@@ -386,6 +394,12 @@ public partial class AsyncGreenTask : AsyncGreenlet
 
     private void Complete(object? value, ExceptionDispatchInfo? error)
     {
+        if (_ready)
+        {
+            // Killed while it awaited foreign work: completed at the kill; this is its late unwinding.
+            return;
+        }
+
         _value = value;
         _error = error;
         bool observed;

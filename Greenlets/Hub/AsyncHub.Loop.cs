@@ -7,15 +7,11 @@ public sealed partial class AsyncHub
 {
     // The ready queue, timers, posts and loop rules, shared with the thread hub.
     private readonly HubLoopCore _loop;
-    private readonly AsyncHubSignal _signal = new();
 
     // What must run right after the current entry, before the next ready one: the waiters a notifier resumed (a
     // thread hub switches into them from inside the notifier; a stackless hub cannot), and what RunNext asked for.
     private readonly Queue<HubReadyItem> _next = new();
     private AsyncGreenlet? _dispatching;
-
-    // The thread running the hub's own code outside a trampoline step (after it idled), or 0.
-    private volatile int _freeRunningThread;
 
     /// <summary>Schedules <paramref name="callback"/> to run in the hub, in FIFO order with the ready greenlets
     /// (gevent's <c>loop.run_callback</c>); callable only in the hub's tree.</summary>
@@ -102,11 +98,9 @@ public sealed partial class AsyncHub
                                 TimeSpan? delay = _loop.NextTimerDelay();
                                 if (delay != TimeSpan.Zero)
                                 {
-                                    _freeRunningThread = 0;
-                                    await _signal.WaitAsync(delay, _loop.Time);
-
-                                    // Resumed outside any trampoline step: remember whose code this thread runs (see IsOwnFlow).
-                                    _freeRunningThread = Environment.CurrentManagedThreadId;
+                                    // Through the seam, so that the hub continues in a step of its tree (see AsyncHub.Scheduler).
+                                    using ITimer? wake = WakeAfter(delay);
+                                    await _link!.WaitForWorkAsync();
                                 }
 
                                 break;
@@ -145,6 +139,11 @@ public sealed partial class AsyncHub
                             await task.SwitchAsync();
                         }
 
+                        break;
+                    case HubReadyItem.Kind.ResumeForeign:
+                        var continuation = (AsyncForeignContinuation)item.Target;
+                        _dispatching = continuation.Greenlet;
+                        await continuation.ResumeAsync();
                         break;
                     case HubReadyItem.Kind.CallAsync:
                         _dispatching = this;

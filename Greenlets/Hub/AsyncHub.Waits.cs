@@ -35,7 +35,7 @@ public sealed partial class AsyncHub : IWaitHub
             AsyncGreenlet holder = _tree.Current;
             return AsyncTree.Flow switch
             {
-                AsyncTree tree => tree == _tree && (holder != this || _freeRunningThread == Environment.CurrentManagedThreadId),
+                AsyncTree tree => tree == _tree && holder != this,
                 AsyncGreenlet main => main.Tree == _tree && holder == main,
                 _ => false,
             };
@@ -89,9 +89,11 @@ public sealed partial class AsyncHub : IWaitHub
 
     /// <summary>Returns the running async greenlet, which must be of this hub's tree and not the hub.</summary>
     /// <exception cref="InvalidOperationException">Called from the hub itself.</exception>
-    /// <exception cref="GreenletError">Called from another flow's tree.</exception>
+    /// <exception cref="GreenletError">Called from another flow's tree, or from greenlet code that escaped its steps.</exception>
     internal AsyncGreenlet CheckCanBlock()
     {
+        // Greenlet code that left its context (ConfigureAwait(false), Task.Run) is told so, not "another flow".
+        AsyncSchedulerLink.ThrowIfEscaped();
         if (!IsOwnFlow)
         {
             throw new GreenletError($"The async hub {this} belongs to another flow's tree: wait in that tree only.");

@@ -18,12 +18,12 @@ namespace Greenlets;
 /// (<c>AsyncHub.SleepAsync(d).AsTask().GetAwaiter().GetResult()</c>). A hub created lazily belongs to the flow that
 /// created it: an async helper's <see cref="AsyncLocal{T}"/> changes do not flow back to its caller, so touch
 /// <see cref="Current"/> in the entry point before calling helpers that use the hub.</para>
-/// <para><b>Idle.</b> While nothing is ready the hub awaits the next timer or a post from another thread (a task
-/// completion, a <c>Set</c> from another thread): no thread is blocked and nothing polls. That await is the one place
-/// the tree waits on something that is not a switch; the hub resumes on the thread that woke it.</para>
-/// <para><b>Other awaits.</b> Inside a greenlet, awaiting something the hub does not know (a raw <see cref="Task"/>)
-/// keeps the baton as for any <see cref="AsyncGreenlet"/>: the whole tree waits. Wait on tasks with
-/// <see cref="WaitAsync(Task)"/> to let the others run.</para>
+/// <para><b>Idle.</b> While nothing is ready the hub waits, through the Async layer's scheduler seam, for the next timer
+/// or a post from another thread (a task completion, a <c>Set</c> from another thread): no thread is blocked and
+/// nothing polls; it continues in a step of its tree on the thread that woke it.</para>
+/// <para><b>Any await is cooperative.</b> The hub is its tree's scheduler: inside a greenlet, awaiting foreign work (a
+/// raw <see cref="Task"/>) parks the greenlet and the hub runs the others; the continuation comes back through the
+/// hub's posts (see <c>AsyncHub.Scheduler.cs</c>). A kill or a timeout landing meanwhile ends the task at once.</para>
 /// </remarks>
 public sealed partial class AsyncHub : AsyncGreenlet
 {
@@ -37,7 +37,7 @@ public sealed partial class AsyncHub : AsyncGreenlet
         : base(RunHub, tree.Main)
     {
         _tree = tree;
-        _loop = new HubLoopCore(this, time, _signal.Set);
+        _loop = new HubLoopCore(this, time, Wake) { ForeignAwaits = CountParked };
         Name = "hub";
         HubRegistry.Add(this);
     }
@@ -223,6 +223,9 @@ public sealed partial class AsyncHub : AsyncGreenlet
             }
 
             tree.Extension = hub;
+
+            // From the caller's flow, which is the tree's: from now on any await of a greenlet of the tree parks it.
+            hub.AttachScheduler();
             return hub;
         }
     }

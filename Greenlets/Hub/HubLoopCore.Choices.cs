@@ -12,13 +12,14 @@ internal sealed partial class HubLoopCore
 
     /// <summary>Gets whether something outside the tree may still wake the hub: an awaited .NET task pending or a post
     /// not yet run. A virtual clock jumps to the next timer only when this is false.</summary>
-    public bool WaitsOnRealWork => PendingTasks > 0 || !_external.IsEmpty;
+    public bool WaitsOnRealWork => PendingTasks > 0 || ForeignAwaits?.Invoke() > 0 || !_external.IsEmpty;
 
     /// <summary>Returns the greenlet an entry would switch into, or null for a hub callback (or an entry that would do
     /// nothing: a wait killed after its wake, a task killed before its start); the same for both hubs.</summary>
     private static object? GreenletOf(HubReadyItem item) => item.What switch
     {
         HubReadyItem.Kind.Resume => item.Target is HubWaiter { IsResumable: true } waiter ? waiter.Party : null,
+        HubReadyItem.Kind.ResumeForeign => ((AsyncForeignContinuation)item.Target).Greenlet,
         HubReadyItem.Kind.Start => item.Target switch
         {
             GreenTask { CanStartNow: true } task => task,

@@ -58,6 +58,10 @@ internal sealed partial class HubLoopCore
     /// <summary>Gets or sets the number of .NET tasks waited on: each keeps the loop alive.</summary>
     public int PendingTasks { get; set; }
 
+    /// <summary>Gets or sets how to count the greenlets parked on a foreign await (an async hub with the scheduler
+    /// seam): each keeps the loop alive, as an awaited task does.</summary>
+    public Func<int>? ForeignAwaits { get; set; }
+
     public int ReadyCount => _ready.Count;
 
     /// <summary>Gets whether nothing is ready and nothing was posted.</summary>
@@ -119,7 +123,7 @@ internal sealed partial class HubLoopCore
     /// <summary>Decides what the loop does when <see cref="IsIdle"/>: gevent's rule, where only keep-alive timers and
     /// awaited tasks count as work that could still wake someone.</summary>
     public IdleAction WhenIdle() =>
-        _keepAliveTimers > 0 || PendingTasks > 0 ? IdleAction.Sleep
+        _keepAliveTimers > 0 || PendingTasks > 0 || ForeignAwaits?.Invoke() > 0 ? IdleAction.Sleep
         : _drainWaiters.Count > 0 ? IdleAction.WakeDrains
         : IdleAction.Exit;
 

@@ -25,6 +25,9 @@ internal readonly struct HubReadyItem
         /// <summary>Await a <see cref="Func{ValueTask}"/> in the hub's own greenlet (an async hub only): a callback that
         /// switches, such as a kill or a link.</summary>
         CallAsync,
+
+        /// <summary>Resume an async greenlet parked on a foreign await with its continuation (an async hub only).</summary>
+        ResumeForeign,
     }
 
     public Kind What { get; }
@@ -38,4 +41,6 @@ internal readonly struct HubReadyItem
     public static HubReadyItem Resume(HubWaiter waiter) => new(Kind.Resume, waiter);
 
     public static HubReadyItem Start(object task) => new(Kind.Start, task);
+
+    public static HubReadyItem ResumeForeign(AsyncForeignContinuation continuation) => new(Kind.ResumeForeign, continuation);
 }

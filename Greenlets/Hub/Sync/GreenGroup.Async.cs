@@ -138,7 +138,7 @@ public partial class GreenGroup
     private TTask SpawnAsyncMember<TTask>(Func<TTask> create, string member)
         where TTask : AsyncGreenTask
     {
-        if (!AsyncHub.CallerIsAsync && Hub.ThisThreadHasHub)
+        if (!AsyncHub.CallerIsAsync && IsThreadCode())
         {
             throw new InvalidOperationException(
                 $"{member} was called from thread greenlet code, whose hub never runs an async task. A lambda that only throws binds to this overload: cast it, group.Spawn((Action)(() => throw e)); for async members use an AsyncHub.");
@@ -167,6 +167,13 @@ public partial class GreenGroup
         task.Start();
         return task;
     }
+
+    /// <summary>Whether the caller is thread greenlet code: the group belongs to a thread hub, or a spawned thread greenlet
+    /// runs, or the main greenlet of a dedicated thread with a hub (a thread-pool thread may keep an earlier hub, and
+    /// async code runs there).</summary>
+    private bool IsThreadCode() =>
+        Binding.Hub is Hub || GreenletCore.OnThisThread is { IsMain: false }
+        || (Hub.ThisThreadHasHub && !Thread.CurrentThread.IsThreadPoolThread);
 
     /// <summary>Takes a slot without waiting (a pool); true for a plain group.</summary>
     internal virtual bool TryAcquireSlot() => true;
