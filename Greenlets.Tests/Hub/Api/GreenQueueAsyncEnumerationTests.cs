@@ -200,6 +200,24 @@ public class GreenQueueAsyncEnumerationTests
         Assert.Equal(1, queue.Count);
     });
 
+    [Fact]
+    public void GetConsumingAsyncEnumerable_QueueOfAThreadHub_ThrowsGreenletErrorAndTakesNothing()
+    {
+        var queue = new GreenQueue<int>();
+        OnThread.Run(() => queue.Put(1));
+        OnAsyncHub(async () =>
+        {
+            await Assert.ThrowsAsync<GreenletError>(async () =>
+            {
+                await foreach (int item in queue.GetConsumingAsyncEnumerable())
+                {
+                    Assert.Fail($"took {item} from another hub's queue");
+                }
+            });
+            Assert.Equal(1, queue.Count);
+        });
+    }
+
     // The entry point touches the hub first: outside code of the flow is then its main greenlet.
     private static void OnAsyncHub(Func<ValueTask> body) => AsyncTestFlow.Run(async () =>
     {
