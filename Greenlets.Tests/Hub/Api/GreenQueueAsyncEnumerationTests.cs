@@ -204,7 +204,12 @@ public class GreenQueueAsyncEnumerationTests
     public void GetConsumingAsyncEnumerable_QueueOfAThreadHub_ThrowsGreenletErrorAndTakesNothing()
     {
         var queue = new GreenQueue<int>();
-        OnThread.Run(() => queue.Put(1));
+        OnThread.Run(() =>
+        {
+            // A get binds the queue to this thread's hub (an unbounded put alone does not: it is a fire member).
+            Assert.False(queue.TryGet(out _, TimeSpan.Zero));
+            queue.Put(1);
+        });
         OnAsyncHub(async () =>
         {
             await Assert.ThrowsAsync<GreenletError>(async () =>
