@@ -20,7 +20,7 @@ public partial class Greenlet
     /// <summary>Kills a suspended greenlet whose last reference vanished, from the tree's current greenlet (G1-G5).</summary>
     internal void KillCollected()
     {
-        if (Core.State != GreenletState.Suspended)
+        if (Core.RawState != GreenletState.Suspended)
         {
             return;
         }
@@ -42,7 +42,7 @@ public partial class Greenlet
         finally
         {
             Core.Parent = originalParent;
-            if (Core.State == GreenletState.Suspended)
+            if (Core.RawState == GreenletState.Suspended)
             {
                 if (Core.KillAttempts < 2)
                 {

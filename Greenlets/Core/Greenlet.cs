@@ -101,7 +101,7 @@ public partial class Greenlet
     ~Greenlet()
     {
         // Core is null when a subclass constructor argument threw before this class's constructor ran.
-        if (Core is { State: GreenletState.Suspended, IsMain: false, Tree: { } tree })
+        if (Core is { RawState: GreenletState.Suspended, IsMain: false, Tree: { } tree })
         {
             tree.Doom(this);
         }
@@ -127,7 +127,7 @@ public partial class Greenlet
     {
         get
         {
-            GreenletState state = Core.State;
+            GreenletState state = Core.RawState;
             return state != GreenletState.Pending && Core.Tree is { IsExited: true } ? GreenletState.Dead : state;
         }
     }

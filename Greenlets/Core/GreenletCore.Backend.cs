@@ -13,7 +13,7 @@ internal sealed partial class GreenletCore
         public static Lock ParentLock => GreenletCore.ParentLock;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static GreenletState StateOf(Greenlet greenlet) => greenlet.Core.State;
+        public static GreenletState StateOf(Greenlet greenlet) => greenlet.Core.RawState;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Greenlet? ParentOf(Greenlet greenlet) => greenlet.Core.Parent;
@@ -57,14 +57,14 @@ internal sealed partial class GreenletCore
 
         public static void DieUnstarted(Greenlet greenlet)
         {
-            greenlet.Core.State = GreenletState.Dead;
+            greenlet.Core.RawState = GreenletState.Dead;
             greenlet.DropRun();
         }
 
         public static void MarkDead(TreeState tree, Greenlet greenlet)
         {
             GreenletCore core = greenlet.Core;
-            core.State = GreenletState.Dead;
+            core.RawState = GreenletState.Dead;
             core.Strong = null;
             tree.RemoveLive(core);
         }

@@ -32,9 +32,9 @@ internal sealed partial class GreenletCore
         [FieldOffset(Padding + 24)]
         public Greenlet? Strong;
 
-        /// <summary>The greenlet's state.</summary>
+        /// <summary>The state as the switches record it (<see cref="GreenletCore.RawState"/>).</summary>
         [FieldOffset(Padding + 32)]
-        public volatile GreenletState State;
+        public volatile GreenletState RawState;
 
         /// <summary>The kind of the incoming transfer (for the tracer).</summary>
         [FieldOffset(Padding + 36)]

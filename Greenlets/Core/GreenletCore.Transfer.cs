@@ -74,7 +74,7 @@ internal sealed partial class GreenletCore
     private static void HandOver(GreenletCore cur, Greenlet receiver, object? value, ExceptionDispatchInfo? error, Greenlet origin, GreenletTraceEvent traceEvent, bool dying)
     {
         GreenletCore tc = receiver.Core;
-        bool starting = tc.State == GreenletState.Pending;
+        bool starting = tc.RawState == GreenletState.Pending;
         tc.Accept(receiver, value, error, origin, traceEvent);
         cur.Tree!.Switches++;
 
@@ -88,7 +88,7 @@ internal sealed partial class GreenletCore
         }
         else
         {
-            cur.State = GreenletState.Suspended;
+            cur.RawState = GreenletState.Suspended;
             if (!cur.IsMain)
             {
                 cur.Strong = null;

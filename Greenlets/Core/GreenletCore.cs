@@ -33,7 +33,7 @@ internal sealed partial class GreenletCore
             Tree = mainOf;
             Strong = handle;
             _mainGate = HandoffGate.Create();
-            _slot.State = GreenletState.Running;
+            _slot.RawState = GreenletState.Running;
         }
     }
 
@@ -52,10 +52,13 @@ internal sealed partial class GreenletCore
 
     public bool IsMain { get; }
 
-    public GreenletState State
+    /// <summary>Gets or sets the state as the switches record it. <see cref="Greenlet.State"/>, the public one, reads
+    /// <see cref="GreenletState.Dead"/> instead for a started greenlet whose tree's thread has exited; code of the core
+    /// uses this one, which only the core's own transitions change.</summary>
+    public GreenletState RawState
     {
-        get => _slot.State;
-        set => _slot.State = value;
+        get => _slot.RawState;
+        set => _slot.RawState = value;
     }
 
     /// <summary>Gets or sets the strong reference held only while the greenlet runs (always, for a main).</summary>
@@ -127,7 +130,7 @@ internal sealed partial class GreenletCore
         slot.Origin = origin;
         slot.Event = traceEvent;
         slot.Strong = handle;
-        slot.State = GreenletState.Running;
+        slot.RawState = GreenletState.Running;
     }
 
     /// <summary>Takes the incoming transfer on this core's own thread, runs the tracer, and returns or throws it.</summary>

@@ -61,14 +61,14 @@ internal static class TreeReaper
     private static void Unwind(TreeState tree)
     {
         GreenletCore main = tree.Main.Core;
-        main.State = GreenletState.Running;
+        main.RawState = GreenletState.Running;
         GreenletCore.OnThisThread = main;
         try
         {
             tree.DrainDoomed();
             foreach (GreenletCore core in tree.SnapshotLive())
             {
-                if (core.State == GreenletState.Suspended && core.Handle is { } greenlet)
+                if (core.RawState == GreenletState.Suspended && core.Handle is { } greenlet)
                 {
                     core.KillAttempts = 1;
                     greenlet.KillCollected();
@@ -78,7 +78,7 @@ internal static class TreeReaper
         finally
         {
             GreenletCore.OnThisThread = null;
-            main.State = GreenletState.Dead;
+            main.RawState = GreenletState.Dead;
         }
     }
 }

@@ -195,7 +195,7 @@ public partial class GreenTask : Greenlet
 
         _hub.CheckOwnTree("GreenTask.Kill");
         exception ??= new GreenletExit();
-        if (Core.State == GreenletState.Pending)
+        if (Core.RawState == GreenletState.Pending)
         {
             KillBeforeStart(exception);
             return;
@@ -279,7 +279,7 @@ public partial class GreenTask : Greenlet
             return true;
         }
 
-        if (Core.State != GreenletState.Pending)
+        if (Core.RawState != GreenletState.Pending)
         {
             return false;
         }
@@ -292,7 +292,7 @@ public partial class GreenTask : Greenlet
     /// or waits again. Something escaping the switch is reported; a kill of the hub goes on.</summary>
     internal void ThrowFromHub(Exception exception)
     {
-        if (_ready || Core.State != GreenletState.Suspended)
+        if (_ready || Core.RawState != GreenletState.Suspended)
         {
             return;
         }
@@ -309,7 +309,7 @@ public partial class GreenTask : Greenlet
     }
 
     /// <summary>Gets whether <see cref="StartNow"/> would start the task: scheduled and not killed first.</summary>
-    internal bool CanStartNow => !_ready && Core.State == GreenletState.Pending;
+    internal bool CanStartNow => !_ready && Core.RawState == GreenletState.Pending;
 
     /// <summary>Starts the task from the hub unless it was killed first.</summary>
     internal void StartNow()
@@ -323,7 +323,7 @@ public partial class GreenTask : Greenlet
         {
             Switch();
         }
-        catch (InvalidOperationException e) when (Core.State == GreenletState.Pending)
+        catch (InvalidOperationException e) when (Core.RawState == GreenletState.Pending)
         {
             // The fiber cap was reached: the task fails instead of running.
             _body = null;

@@ -48,7 +48,7 @@ public sealed partial class Hub : Greenlet
         {
             GreenletCore cur = GreenletCore.Ensure();
             Hub? hub = cachedHub;
-            if (hub is not null && hub._tree == cur.Tree && hub.Core.State != GreenletState.Dead)
+            if (hub is not null && hub._tree == cur.Tree && hub.Core.RawState != GreenletState.Dead)
             {
                 return hub;
             }
@@ -210,7 +210,7 @@ public sealed partial class Hub : Greenlet
 
     /// <summary>Gets whether the calling thread's greenlet tree has a live hub (without making one).</summary>
     internal static bool ThisThreadHasHub =>
-        GreenletCore.OnThisThread?.Tree is { } tree && Hubs.TryGetValue(tree, out Hub? hub) && hub.Core.State != GreenletState.Dead;
+        GreenletCore.OnThisThread?.Tree is { } tree && Hubs.TryGetValue(tree, out Hub? hub) && hub.Core.RawState != GreenletState.Dead;
 
     /// <summary>Creates the hub of the calling thread's tree on <paramref name="time"/>'s clock (a manual or virtual
     /// clock, for tests), before anything has made it lazily.</summary>
@@ -227,7 +227,7 @@ public sealed partial class Hub : Greenlet
         Hub? hub;
         lock (Hubs)
         {
-            if (Hubs.TryGetValue(tree, out hub) && hub.Core.State != GreenletState.Dead)
+            if (Hubs.TryGetValue(tree, out hub) && hub.Core.RawState != GreenletState.Dead)
             {
                 return requireNew ? throw new InvalidOperationException("This thread's tree already has a hub; choose its clock before the first use of the hub.") : hub;
             }

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Tour;
 
-/// <summary>Stop 4: the tutorial's summary, measured live: what one handoff costs for processes, threads and coroutines.</summary>
+/// <summary>Stop 5: the tutorial's summary, measured live: what one handoff costs for processes, threads and coroutines.</summary>
 internal static class CostStop
 {
     // Each row is the median of this many timed rounds (after one warm-up round), so one preempted round on a
@@ -22,7 +22,7 @@ internal static class CostStop
 
     public static void Run()
     {
-        Output.Heading("[yellow]4. what a switch costs, measured now[/]");
+        Output.Heading("[yellow]5. what a switch costs, measured now[/]");
         var steps = new (string Name, Func<Row> Measure)[]
         {
             ("starting a process", ProcessStart),

@@ -1,5 +1,6 @@
-// The tour: the coroutine tutorial, runnable. Four stops: generators (yield), greenlets (explicit Switch),
-// gevent (a hub switches for you when you wait), and the cost of processes, threads and coroutines, measured here.
+// The tour: the coroutine tutorial, runnable. Five stops: generators (yield), greenlets (explicit Switch),
+// gevent (a hub switches for you when you wait), the same on the async hub (await, no thread per greenlet), and the
+// cost of processes, threads and coroutines, measured here.
 using Spectre.Console;
 using Tour;
 
@@ -11,6 +12,7 @@ AnsiConsole.WriteLine();
 YieldStop.Run();
 GreenletStop.Run();
 GeventStop.Run();
+AsyncHubStop.Run();
 CostStop.Run();
 
 Output.Heading("[bold]Where next[/]");
@@ -20,7 +22,7 @@ AnsiConsole.MarkupLine("Every example is a project in examples/ (run one with [b
     ("PingPong", "two greenlets hand control to each other with Switch; the recorded switch order"),
     ("ProducerConsumer", "a producer and a consumer pass items straight to each other, no queue or lock"),
     ("InvertControl", "GreenletGenerator turns a push-style callback walker into a pull-style IEnumerable"),
-    ("Gevent", "two tasks that wait with Hub.Sleep run side by side; Thread.Sleep blocks the tree"),
+    ("Gevent", "two tasks that wait with Hub.Sleep run side by side; Thread.Sleep blocks the tree; --async: on AsyncHub"),
     ("EchoServer", "a cooperative echo server: one GreenTask per connection over GreenStream"),
     ("HelloHttp", "HTTP/1.1 hello world on GreenServer, the twin of gevent's pywsgi benchmark"),
     ("Simulation", "a bank of 50 counters and 100,000 AsyncGreenlet customers, a discrete-event simulation"),

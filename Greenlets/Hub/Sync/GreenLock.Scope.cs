@@ -45,13 +45,9 @@ public sealed partial class GreenLock
         return NewScope();
     }
 
-    private Releaser NewScope()
-    {
-        HeldScope scope = HeldScope.Take(ref _spareScope);
-        return new Releaser(this, scope, scope.Version);
-    }
+    private Releaser NewScope() => new(this, HeldScope.Begin(ref _spareScope));
 
-    private void Exit(HeldScope scope, int version)
+    private void Exit(HeldScope.Ticket ticket)
     {
         // Checked before the hold ends: a wrong greenlet's dispose throws and leaves the scope releasable by its owner.
         _binding.Enter("GreenLock.Release");
@@ -60,13 +56,10 @@ public sealed partial class GreenLock
             throw new SynchronizationLockException("Cannot release an un-acquired lock: the running greenlet does not own it.");
         }
 
-        if (!scope.TryEnd(version))
+        if (ticket.TryEnd(ref _spareScope))
         {
-            return;
+            Release();
         }
-
-        scope.Recycle(ref _spareScope);
-        Release();
     }
 
     /// <summary>Releases one level of the lock taken by <see cref="Lock()"/> when disposed.</summary>
@@ -76,19 +69,17 @@ public sealed partial class GreenLock
     public readonly struct Releaser : IDisposable
     {
         private readonly GreenLock? _lock;
-        private readonly HeldScope? _scope;
-        private readonly int _version;
+        private readonly HeldScope.Ticket _ticket;
 
-        internal Releaser(GreenLock owner, HeldScope scope, int version)
+        internal Releaser(GreenLock owner, HeldScope.Ticket ticket)
         {
             _lock = owner;
-            _scope = scope;
-            _version = version;
+            _ticket = ticket;
         }
 
         /// <summary>Releases this level of the lock the first time; later calls do nothing.</summary>
         /// <exception cref="GreenletError">The lock belongs to another thread's hub.</exception>
         /// <exception cref="SynchronizationLockException">The running greenlet does not hold the lock.</exception>
-        public void Dispose() => _lock?.Exit(_scope!, _version);
+        public void Dispose() => _lock?.Exit(_ticket);
     }
 }

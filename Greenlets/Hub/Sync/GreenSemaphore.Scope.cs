@@ -45,13 +45,9 @@ public sealed partial class GreenSemaphore
         return NewScope();
     }
 
-    private Releaser NewScope()
-    {
-        HeldScope scope = HeldScope.Take(ref _spareScope);
-        return new Releaser(this, scope, scope.Version);
-    }
+    private Releaser NewScope() => new(this, HeldScope.Begin(ref _spareScope));
 
-    private void Exit(HeldScope scope, int version)
+    private void Exit(HeldScope.Ticket ticket)
     {
         if (_maxCount is not null)
         {
@@ -59,13 +55,10 @@ public sealed partial class GreenSemaphore
             _binding.Enter("GreenSemaphore.Release");
         }
 
-        if (!scope.TryEnd(version))
+        if (ticket.TryEnd(ref _spareScope))
         {
-            return;
+            Release();
         }
-
-        scope.Recycle(ref _spareScope);
-        Release();
     }
 
     /// <summary>Gives back the permit of one <see cref="Enter()"/> scope when disposed.</summary>
@@ -76,18 +69,16 @@ public sealed partial class GreenSemaphore
     public readonly struct Releaser : IDisposable
     {
         private readonly GreenSemaphore? _semaphore;
-        private readonly HeldScope? _scope;
-        private readonly int _version;
+        private readonly HeldScope.Ticket _ticket;
 
-        internal Releaser(GreenSemaphore semaphore, HeldScope scope, int version)
+        internal Releaser(GreenSemaphore semaphore, HeldScope.Ticket ticket)
         {
             _semaphore = semaphore;
-            _scope = scope;
-            _version = version;
+            _ticket = ticket;
         }
 
         /// <summary>Releases the permit the first time; later calls do nothing.</summary>
         /// <exception cref="SemaphoreFullException">The semaphore is bounded and already holds its maximum count.</exception>
-        public void Dispose() => _semaphore?.Exit(_scope!, _version);
+        public void Dispose() => _semaphore?.Exit(_ticket);
     }
 }
