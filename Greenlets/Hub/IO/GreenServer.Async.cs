@@ -43,6 +43,9 @@ public sealed partial class GreenServer
     {
     }
 
+    /// <summary>Gets whether the handler is asynchronous (the server serves on an <see cref="AsyncHub"/>).</summary>
+    internal bool IsAsync => _asyncHandler is not null;
+
     /// <summary>Starts accepting connections, as <see cref="Start"/> does (which it only mirrors for async code).</summary>
     /// <returns>A completed task: starting never waits.</returns>
     /// <exception cref="ObjectDisposedException">The server was stopped.</exception>
