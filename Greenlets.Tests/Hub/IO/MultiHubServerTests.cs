@@ -150,7 +150,7 @@ public sealed class MultiHubServerTests
     }
 
     // A plain blocking client on the test's thread (no hub): one line there and back.
-    private static string? Talk(IPEndPoint endPoint, string line)
+    internal static string? Talk(IPEndPoint endPoint, string line)
     {
         using var client = new TcpClient();
         client.Connect(endPoint);

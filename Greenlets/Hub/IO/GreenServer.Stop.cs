@@ -35,14 +35,57 @@ public sealed partial class GreenServer
     /// calling thread blocks until it is over. Something must run the hub meanwhile, as for
     /// <see cref="Hub.InvokeAsync(Action)"/>: a <see cref="HubThread"/>, or a greenlet of its tree waiting (in
     /// <see cref="ServeForever"/>, for instance).</para>
+    /// <para>A server with an asynchronous handler cannot be waited for synchronously from the code of its own async
+    /// tree: await <see cref="StopAsync"/> there.</para>
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite (nothing
     /// is stopped).</exception>
+    /// <exception cref="InvalidOperationException">Called from the async tree of a server with an asynchronous handler
+    /// while it is not stopped (nothing is stopped).</exception>
     public void Stop(TimeSpan? timeout = null)
     {
         HubTimeouts.Check(timeout, nameof(timeout));
+        EndSynchronously(StopAs(timeout, StopCaller.Blocking));
+    }
+
+    /// <summary>Stops the server as <see cref="Stop"/> does, waiting cooperatively: from async greenlet code of the
+    /// server's own tree (the wait parks the caller in the hub), or asynchronously from anywhere else.</summary>
+    /// <param name="timeout">How long handlers may take to finish, as for <see cref="Stop"/>.</param>
+    /// <returns>A task that completes when the stop is over.</returns>
+    /// <remarks>The rules are <see cref="Stop"/>'s: the same bounds, idempotent, and from inside a handler that handler
+    /// is neither waited for nor killed. From another thread or flow the stop is posted into the server's hub and the
+    /// returned task completes when it is over (from async greenlet code of another tree, wait on it with
+    /// <see cref="AsyncHub.WaitAsync(Task)"/> so that tree's other greenlets run meanwhile).</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite (nothing
+    /// is stopped).</exception>
+    public ValueTask StopAsync(TimeSpan? timeout = null)
+    {
+        HubTimeouts.Check(timeout, nameof(timeout));
+        return StopAs(timeout, StopCaller.Awaiting);
+    }
+
+    /// <summary>Stops the server, waiting as <see cref="StopAsync"/> does.</summary>
+    /// <returns>A task that completes when the stop is over.</returns>
+    public ValueTask DisposeAsync() => StopAsync();
+
+    /// <summary>How the caller of a stop waits for it.</summary>
+    private enum StopCaller
+    {
+        /// <summary><see cref="Stop"/>: blocks (a greenlet of the tree parks synchronously).</summary>
+        Blocking,
+
+        /// <summary><see cref="StopAsync"/>: awaits.</summary>
+        Awaiting,
+
+        /// <summary><see cref="Dispose"/>: blocks where it can; in an async tree it only starts the stop.</summary>
+        Disposing,
+    }
+
+    /// <summary>The one entry of every stop: starts it where the caller runs (or posts it), then waits as the caller can.</summary>
+    private ValueTask StopAs(TimeSpan? timeout, StopCaller caller)
+    {
         TimeSpan span = timeout ?? DefaultStopTimeout;
-        Hub? hub;
+        IWaitHub? hub;
         lock (_sync)
         {
             hub = _hub;
@@ -58,47 +101,75 @@ public sealed partial class GreenServer
         {
             _stopped.Set();
             _done.TrySetResult();
-            return;
+            return default;
         }
 
-        if (!HubBinding.IsOnTree(hub))
+        if (!hub.IsOwnTree)
         {
-            StopFromOtherThread(hub, span);
-            return;
+            return StopFromOtherThread(hub, span, caller);
         }
 
-        Greenlet current = Greenlet.Current;
-        BeginStop(span, current as GreenTask);
-        if (_state == ServerState.Stopping && current != hub)
+        // The hub's own code (a callback) never waits; an async tree cannot block, so a synchronous stop there is
+        // refused before anything changes (a Dispose only starts it).
+        bool wait = !hub.IsRunning;
+        if (wait && caller != StopCaller.Awaiting && hub is AsyncHub && _state != ServerState.Stopped)
         {
-            WaitForStop();
+            if (caller == StopCaller.Blocking)
+            {
+                throw new InvalidOperationException(
+                    $"GreenServer {LocalEndPoint} serves on an async hub: Stop cannot block in its own async tree; await StopAsync instead.");
+            }
+
+            wait = false;
         }
+
+        BeginStop(span, CurrentTask(hub));
+        if (!wait || _state != ServerState.Stopping)
+        {
+            return default;
+        }
+
+        if (caller == StopCaller.Awaiting)
+        {
+            return WaitForStopAsync();
+        }
+
+        WaitForStop();
+        return default;
     }
 
-    private void StopFromOtherThread(Hub hub, TimeSpan span)
+    private ValueTask StopFromOtherThread(IWaitHub hub, TimeSpan span, StopCaller how)
     {
         if (_done.Task.IsCompleted)
         {
-            return;
+            return default;
         }
 
         if (!hub.TryPost(() => BeginStop(span, caller: null)))
         {
-            // The hub's HubThread has finished: none of the server's greenlets runs again; only the listener is left.
+            // The hub's thread or flow has finished: none of the server's greenlets runs again; only the listener is left.
             _listener?.Dispose();
-            return;
+            return default;
+        }
+
+        if (how == StopCaller.Awaiting)
+        {
+            return new ValueTask(_done.Task);
         }
 
         _done.Task.GetAwaiter().GetResult();
+        return default;
     }
 
     /// <summary>In the hub's tree (a greenlet or a hub callback): starts the stop unless it is under way, and lets a
     /// handler that stops its own server out of the group. Never waits.</summary>
-    private void BeginStop(TimeSpan span, GreenTask? caller)
+    /// <param name="span">The handlers' time.</param>
+    /// <param name="caller">The running task of the server's hub (a handler, the acceptor), or null.</param>
+    private void BeginStop(TimeSpan span, object? caller)
     {
-        if (caller is not null && caller != _acceptor && _handlers.Contains(caller))
+        if (caller is not null && !IsAcceptor(caller))
         {
-            _handlers.Discard(caller);
+            DiscardHandler(caller);
         }
 
         if (_state == ServerState.Started)
@@ -110,9 +181,9 @@ public sealed partial class GreenServer
             _stopBudget = infinite ? null : span + _killWait;
             _listener?.Dispose();
             CloseHandedOver();
-            if (_acceptor != caller)
+            if (caller is null || !IsAcceptor(caller))
             {
-                _acceptor!.Kill(block: false);
+                KillAcceptor();
             }
 
             if (!infinite)
@@ -145,7 +216,7 @@ public sealed partial class GreenServer
             return;
         }
 
-        _handlers.Kill(block: false);
+        KillAllHandlers();
         _stopTimer = _hub!.StartTimer(_killWait, Finish);
     }
 
@@ -167,17 +238,29 @@ public sealed partial class GreenServer
     /// <summary>In a greenlet of the tree: waits for the stop under way, at most for what is left of its time.</summary>
     private void WaitForStop()
     {
-        TimeSpan? remaining = null;
-        if (_stopBudget is { } budget)
-        {
-            TimeSpan left = budget - Stopwatch.GetElapsedTime(_stopStarted);
-            remaining = left > TimeSpan.Zero ? left : TimeSpan.Zero;
-        }
-
         // This wait's own timer resumes the caller directly, ahead of any backlog of kill callbacks in the hub.
-        _stopped.Wait(remaining);
+        _stopped.Wait(StopTimeLeft());
 
         // Woken by its own timer, a moment before the stop's: the time is up either way.
         Finish();
+    }
+
+    /// <summary>In async greenlet code of the tree: <see cref="WaitForStop"/>, awaited.</summary>
+    private async ValueTask WaitForStopAsync()
+    {
+        await _stopped.WaitAsync(StopTimeLeft());
+        Finish();
+    }
+
+    /// <summary>What is left of the stop's time (null: no bound).</summary>
+    private TimeSpan? StopTimeLeft()
+    {
+        if (_stopBudget is not { } budget)
+        {
+            return null;
+        }
+
+        TimeSpan left = budget - Stopwatch.GetElapsedTime(_stopStarted);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 }

@@ -45,7 +45,7 @@ public sealed partial class GreenServer
             if (!_threadCapReported)
             {
                 _threadCapReported = true;
-                _hub!.ReportError(task, new InvalidOperationException(
+                ((Hub)_hub!).ReportError(task, new InvalidOperationException(
                     $"GreenServer {LocalEndPoint} got no fiber thread for a handler: the connection from {task.Remote} was closed, "
                     + "and accepting pauses until a thread is free (reported again only after a handler could start). " + error.Message,
                     error));

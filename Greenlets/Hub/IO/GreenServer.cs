@@ -5,7 +5,8 @@ using Greenlets.Internal;
 
 namespace Greenlets;
 
-/// <summary>A TCP server that runs a handler per connection, each in its own <see cref="GreenTask"/>: gevent's <c>StreamServer</c>.</summary>
+/// <summary>A TCP server that runs a handler per connection, each in its own <see cref="GreenTask"/> (or
+/// <see cref="AsyncGreenTask"/> for an asynchronous handler): gevent's <c>StreamServer</c>.</summary>
 /// <remarks>
 /// <para>The constructor binds and listens (port 0 picks a free port: read <see cref="LocalEndPoint"/>);
 /// <see cref="Start"/> begins accepting in a task of the calling tree's hub. The handler gets the connected socket
@@ -21,11 +22,16 @@ namespace Greenlets;
 /// failures go on), then until a thread is free (checked when a handler finishes, and after each delay).</para>
 /// <para>A handler that throws is reported to <see cref="Hub.UnhandledException"/> (or standard error); the server
 /// keeps serving.</para>
+/// <para><b>An asynchronous handler</b> (<see cref="GreenServer(IPEndPoint, Func{Socket, EndPoint, ValueTask}, GreenPool?)"/>)
+/// serves on the <see cref="AsyncHub"/> of the flow that starts the server: the acceptor and every connection are
+/// <see cref="AsyncGreenTask"/>s, which need no thread of their own (the thread cap does not apply), and the same rules
+/// hold: the pool, the stop, the report of a failure to <see cref="AsyncHub.UnhandledException"/>, the socket closed
+/// always. Wait on it from async greenlet code with <see cref="ServeForeverAsync"/> and <see cref="StopAsync"/>.</para>
 /// <para>Use a server from the tree that started it; <see cref="Stop"/> and <see cref="Dispose"/> may be called from
 /// any thread.</para>
 /// </remarks>
 [DebuggerDisplay("{DebuggerDisplay,nq}")]
-public sealed partial class GreenServer : IDisposable
+public sealed partial class GreenServer : IDisposable, IAsyncDisposable
 {
     // gevent's StreamServer.backlog.
     private const int DefaultBacklog = 128;
@@ -33,11 +39,11 @@ public sealed partial class GreenServer : IDisposable
     private readonly Lock _sync = new();
     private readonly Socket? _listener;
     private readonly GreenQueue<(Socket Client, EndPoint Remote)>? _handedOver;
-    private readonly Action<Socket, EndPoint> _handler;
+    private readonly Action<Socket, EndPoint>? _handler;
     private readonly GreenPool? _pool;
     private readonly GreenGroup _handlers;
     private readonly Action<GreenTask> _onHandlerFinished;
-    private Hub? _hub;
+    private IWaitHub? _hub;
     private GreenTask? _acceptor;
     private volatile ServerState _state;
 
@@ -69,14 +75,23 @@ public sealed partial class GreenServer : IDisposable
     /// <remarks><see cref="ListenMode.HandedOver"/> binds nothing: <paramref name="endPoint"/> is the listening server's,
     /// and connections arrive through <see cref="TryHandOver"/>.</remarks>
     internal GreenServer(IPEndPoint endPoint, Action<Socket, EndPoint> handler, GreenPool? pool, int backlog, ListenMode mode)
+        : this(endPoint, (Delegate)handler, pool, backlog, mode)
+    {
+    }
+
+    /// <summary>The one constructor: <paramref name="handler"/> is an <see cref="Action{Socket, EndPoint}"/> (thread hub)
+    /// or a <see cref="Func{Socket, EndPoint, ValueTask}"/> (async hub); everything is checked before anything binds.</summary>
+    private GreenServer(IPEndPoint endPoint, Delegate handler, GreenPool? pool, int backlog, ListenMode mode)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(backlog);
-        _handler = handler;
+        _handler = handler as Action<Socket, EndPoint>;
+        _asyncHandler = handler as Func<Socket, EndPoint, ValueTask>;
         _pool = pool;
         _handlers = pool ?? new GreenGroup();
         _onHandlerFinished = OnHandlerFinished;
+        _onAsyncHandlerFinished = OnHandlerFinished;
         Backlog = backlog;
         if (mode == ListenMode.HandedOver)
         {
@@ -147,6 +162,8 @@ public sealed partial class GreenServer : IDisposable
     internal string DebuggerDisplay => $"GreenServer {LocalEndPoint} started={IsStarted} handlers={_handlers.Count}";
 
     /// <summary>Starts accepting connections in a task of the calling tree's hub; returns at once.</summary>
+    /// <remarks>With an asynchronous handler, the hub is the calling flow's <see cref="AsyncHub"/>
+    /// (<see cref="AsyncHub.Current"/>): start it from the async code that runs that hub.</remarks>
     /// <exception cref="ObjectDisposedException">The server was stopped.</exception>
     public void Start() => ObjectDisposedException.ThrowIf(!TryStart(), this);
 
@@ -159,12 +176,15 @@ public sealed partial class GreenServer : IDisposable
     }
 
     /// <summary>Stops the server (see <see cref="Stop"/>).</summary>
-    public void Dispose() => Stop();
+    /// <remarks>From the code of an asynchronous handler's own async tree, which cannot wait synchronously, it starts the
+    /// stop and returns without waiting (<see cref="DisposeAsync"/> waits).</remarks>
+    public void Dispose() => EndSynchronously(StopAs(null, StopCaller.Disposing));
 
     /// <summary>Starts unless stopped; false when stopped.</summary>
     private bool TryStart()
     {
-        GreenTask acceptor;
+        GreenTask? acceptor = null;
+        AsyncGreenTask? asyncAcceptor = null;
         lock (_sync)
         {
             if (_state != ServerState.Created)
@@ -172,12 +192,23 @@ public sealed partial class GreenServer : IDisposable
                 return _state == ServerState.Started;
             }
 
-            _hub = Hub.Current;
-            acceptor = _acceptor = new GreenTask(AcceptLoop) { Name = $"GreenServer {LocalEndPoint} accept" };
+            string name = $"GreenServer {LocalEndPoint} accept";
+            if (_asyncHandler is null)
+            {
+                _hub = Hub.Current;
+                acceptor = _acceptor = new GreenTask(AcceptLoop) { Name = name };
+            }
+            else
+            {
+                _hub = AsyncHub.Current;
+                asyncAcceptor = _asyncAcceptor = new AsyncGreenTask(AcceptLoopAsync) { Name = name };
+            }
+
             _state = ServerState.Started;
         }
 
-        acceptor.Start();
+        acceptor?.Start();
+        asyncAcceptor?.Start();
         return true;
     }
 
@@ -205,41 +236,63 @@ public sealed partial class GreenServer : IDisposable
 
                 client = Hub.Wait(_listener!.AcceptAsync(AcceptToken()));
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (IsAcceptFailure(e, out bool ends))
             {
-                // The thread cap was reached meanwhile (OnHandlerCouldNotStart): pause instead of taking one more.
-                continue;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException) when (_state != ServerState.Started)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
+                if (ends)
+                {
+                    return;
+                }
+
                 continue;
             }
 
-            EndPoint remote;
-            try
-            {
-                client.NoDelay = true;
-                remote = client.RemoteEndPoint!;
-            }
-            catch (SocketException)
-            {
-                client.Dispose();
-                continue;
-            }
-
-            if (Dispatch?.Invoke(client, remote) != true)
+            if (TakeAccepted(client, out EndPoint remote))
             {
                 Serve(client, remote);
             }
         }
+    }
+
+    /// <summary>The acceptors' one rule for a failed accept: whether <paramref name="error"/> is an accept failure the
+    /// acceptor handles, and if so whether it <paramref name="ends"/> accepting (else it accepts again).</summary>
+    private bool IsAcceptFailure(Exception error, out bool ends)
+    {
+        switch (error)
+        {
+            case OperationCanceledException:
+                // The thread cap was reached meanwhile (OnHandlerCouldNotStart): pause instead of taking one more.
+                ends = false;
+                return true;
+            case ObjectDisposedException:
+                ends = true;
+                return true;
+            case SocketException:
+                // The listener closed by a stop ends accepting; any other failure concerns that one client only.
+                ends = _state != ServerState.Started;
+                return true;
+            default:
+                ends = false;
+                return false;
+        }
+    }
+
+    /// <summary>The acceptors' one rule for an accepted socket: prepares it, and returns true when this server serves
+    /// it; false when it was closed (it failed at once) or another server took it (<see cref="Dispatch"/>).</summary>
+    private bool TakeAccepted(Socket client, out EndPoint remote)
+    {
+        try
+        {
+            client.NoDelay = true;
+            remote = client.RemoteEndPoint!;
+        }
+        catch (SocketException)
+        {
+            client.Dispose();
+            remote = null!;
+            return false;
+        }
+
+        return Dispatch?.Invoke(client, remote) != true;
     }
 
     /// <summary>From any thread: hands an accepted connection to this server (one made with
@@ -247,7 +300,7 @@ public sealed partial class GreenServer : IDisposable
     /// server is not serving.</summary>
     internal bool TryHandOver(Socket client, EndPoint remote)
     {
-        Hub? hub = _hub;
+        IWaitHub? hub = _hub;
         if (_handedOver is null || hub is null || _state != ServerState.Started)
         {
             return false;
@@ -291,7 +344,7 @@ public sealed partial class GreenServer : IDisposable
         try
         {
             OnHandlerStarted();
-            _handler(client, remote);
+            _handler!(client, remote);
         }
         finally
         {
@@ -300,10 +353,13 @@ public sealed partial class GreenServer : IDisposable
     }
 
     /// <summary>The raw link of every handler task, run from the hub once it finished, ran or not.</summary>
-    private void OnHandlerFinished(GreenTask task)
+    private void OnHandlerFinished(GreenTask task) => OnHandlerFinished(((ConnectionTask)task).Client);
+
+    /// <summary>What follows every handler's end, of either kind, in the hub.</summary>
+    private void OnHandlerFinished(Socket client)
     {
         // A handler killed before it started (by Stop), or refused a thread, never got to close its socket.
-        ((ConnectionTask)task).Client.Dispose();
+        client.Dispose();
         if (_atThreadCap)
         {
             _threadFreed.Set();

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Greenlets.Internal;
 
 namespace Greenlets;
 
@@ -7,12 +9,18 @@ namespace Greenlets;
 /// <remarks>
 /// <para>Each synchronous call starts the inner stream's asynchronous operation and parks the greenlet in the hub until it
 /// completes, so other greenlets run meanwhile; <see cref="StreamReader.ReadLine"/>, <see cref="BinaryReader"/> and
-/// friends become cooperative when layered on top. The asynchronous members pass straight through to the inner stream.</para>
+/// friends become cooperative when layered on top.</para>
+/// <para><b>Asynchronous members.</b> Awaited from the code of an <see cref="AsyncGreenTask"/> (or the async flow's main
+/// code while its <see cref="AsyncHub"/> lives), <c>ReadAsync</c>, <c>WriteAsync</c> and <c>FlushAsync</c> park the
+/// caller in that hub until the inner operation completes, so the tree's other greenlets run meanwhile (and
+/// <see cref="StreamReader.ReadLineAsync()"/> on top is cooperative too); await each call before the next. The same
+/// rules as the synchronous members hold, below. Anywhere else (plain .NET code, a hub callback) they pass straight
+/// through to the inner stream.</para>
 /// <para>A raw blocking call (a synchronous read on the inner stream, <see cref="Thread.Sleep(int)"/>) still blocks the
 /// whole tree, as an unpatched call blocks all of gevent.</para>
 /// <para><b>An interrupted call.</b> When a wait ends early (a kill's <see cref="GreenletExit"/>, a
 /// <see cref="GreenTimeout"/>), the interruption propagates at once and the inner operation is cancelled through its
-/// <see cref="CancellationToken"/>; a stream that ignores the token finishes it in the background. A buffer the wrapper
+/// <see cref="CancellationToken"/> (for an asynchronous member, one linked to the caller's token); a stream that ignores the token finishes it in the background. A buffer the wrapper
 /// rented for it goes back to the pool only when that operation has completed. How much of an interrupted write was
 /// sent, or of an interrupted read consumed, is unknown (gevent leaves a killed <c>sendall</c>'s socket the same way), so
 /// the wrapper is faulted from then on: every later read, write or flush, synchronous or asynchronous, throws
@@ -140,39 +148,74 @@ public sealed class GreenStream : Stream
     /// <exception cref="ObjectDisposedException">The stream was disposed.</exception>
     public override void Flush() => Run(nameof(Flush), static (inner, _, token) => inner.FlushAsync(token), Memory<byte>.Empty, rented: null);
 
-    /// <inheritdoc/>
+    /// <summary>Flushes the inner stream; cooperatively from async greenlet code (see the remarks on the type).</summary>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    /// <returns>A task that completes when the inner stream has flushed.</returns>
+    /// <exception cref="IOException">The inner stream failed, or an earlier operation was interrupted.</exception>
     public override Task FlushAsync(CancellationToken cancellationToken)
     {
         ThrowIfInterrupted();
-        return InnerStream.FlushAsync(cancellationToken);
+        return CooperativeHub() is { } hub
+            ? RunAsync(hub, nameof(FlushAsync), static (inner, _, token) => inner.FlushAsync(token), Memory<byte>.Empty, cancellationToken).AsTask()
+            : InnerStream.FlushAsync(cancellationToken);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Reads into <paramref name="buffer"/>; cooperatively from async greenlet code (see the remarks on the type).</summary>
+    /// <param name="buffer">The destination.</param>
+    /// <param name="offset">Where in <paramref name="buffer"/> to start.</param>
+    /// <param name="count">The most bytes to read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The number of bytes read; 0 at the end of the stream.</returns>
+    /// <remarks>The inner stream reads into <paramref name="buffer"/> itself: if the wait is interrupted, it may still
+    /// write there until its cancelled operation ends.</remarks>
+    /// <exception cref="IOException">The inner stream failed, or an earlier operation was interrupted.</exception>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        ThrowIfInterrupted();
-        return InnerStream.ReadAsync(buffer, offset, count, cancellationToken);
+        ValidateBufferArguments(buffer, offset, count);
+        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
-    /// <inheritdoc/>
+    /// <summary>Reads into <paramref name="buffer"/>; cooperatively from async greenlet code (see the remarks on the type).</summary>
+    /// <param name="buffer">The destination.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The number of bytes read; 0 at the end of the stream.</returns>
+    /// <remarks>The inner stream reads into <paramref name="buffer"/> itself: if the wait is interrupted (a kill, a
+    /// <see cref="GreenTimeout"/>), its read is cancelled, and it may still write there until that read ends.</remarks>
+    /// <exception cref="IOException">The inner stream failed, or an earlier operation was interrupted.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfInterrupted();
-        return InnerStream.ReadAsync(buffer, cancellationToken);
+        return CooperativeHub() is { } hub ? ReadCooperativelyAsync(hub, buffer, cancellationToken) : InnerStream.ReadAsync(buffer, cancellationToken);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Writes <paramref name="buffer"/>; cooperatively from async greenlet code (see the remarks on the type).</summary>
+    /// <param name="buffer">The source.</param>
+    /// <param name="offset">Where in <paramref name="buffer"/> to start.</param>
+    /// <param name="count">The number of bytes to write.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the inner stream has taken the bytes.</returns>
+    /// <exception cref="IOException">The inner stream failed, or an earlier operation was interrupted.</exception>
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        ThrowIfInterrupted();
-        return InnerStream.WriteAsync(buffer, offset, count, cancellationToken);
+        ValidateBufferArguments(buffer, offset, count);
+        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
-    /// <inheritdoc/>
+    /// <summary>Writes <paramref name="buffer"/>; cooperatively from async greenlet code (see the remarks on the type).</summary>
+    /// <param name="buffer">The source.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the inner stream has taken the bytes.</returns>
+    /// <remarks>The inner stream reads from <paramref name="buffer"/> itself: if the wait is interrupted, its write is
+    /// cancelled, and it may still read there until that write ends.</remarks>
+    /// <exception cref="IOException">The inner stream failed, or an earlier operation was interrupted.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfInterrupted();
-        return InnerStream.WriteAsync(buffer, cancellationToken);
+        return CooperativeHub() is { } hub
+            ? WriteCooperativelyAsync(hub, MemoryMarshal.AsMemory(buffer), cancellationToken)
+            : InnerStream.WriteAsync(buffer, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -212,7 +255,34 @@ public sealed class GreenStream : Stream
     }
 
     private int Read(Memory<byte> buffer, byte[]? rented) =>
-        ((Task<int>)Run(nameof(Read), static (inner, memory, token) => inner.ReadAsync(memory, token).AsTask(), buffer, rented)).GetAwaiter().GetResult();
+        ((Task<int>)Run(nameof(Read), StartRead, buffer, rented)).GetAwaiter().GetResult();
+
+    private static Task StartRead(Stream inner, Memory<byte> buffer, CancellationToken token) => inner.ReadAsync(buffer, token).AsTask();
+
+    /// <summary>The async greenlet code that may park on a GreenStream: an <see cref="AsyncGreenTask"/> of the calling
+    /// flow's hub, or the flow's main code while that hub lives; null elsewhere (the members pass through).</summary>
+    private static AsyncHub? CooperativeHub()
+    {
+        // Checked first, so that plain and thread greenlet code never makes an async tree or hub.
+        if (!AsyncHub.CallerIsAsync)
+        {
+            return null;
+        }
+
+        AsyncHub? hub = AsyncGreenlet.Current switch
+        {
+            AsyncGreenTask task => task.Hub,
+            { IsMain: true } => AsyncHub.Current,
+            _ => null,
+        };
+        return hub is not null && ((IWaitHub)hub).IsOwnTree && !((IWaitHub)hub).IsRunning ? hub : null;
+    }
+
+    private async ValueTask<int> ReadCooperativelyAsync(AsyncHub hub, Memory<byte> buffer, CancellationToken cancellationToken) =>
+        await ((Task<int>)await RunAsync(hub, nameof(ReadAsync), StartRead, buffer, cancellationToken));
+
+    private async ValueTask WriteCooperativelyAsync(AsyncHub hub, Memory<byte> buffer, CancellationToken cancellationToken) =>
+        await RunAsync(hub, nameof(WriteAsync), StartWrite, buffer, cancellationToken);
 
     /// <summary>Runs one inner operation and parks the greenlet until it completes: the one place that decides what an
     /// interrupted wait does to the operation, its buffer and the stream.</summary>
@@ -224,20 +294,7 @@ public sealed class GreenStream : Stream
     /// <returns>The operation, completed successfully.</returns>
     private Task Run(string member, Func<Stream, Memory<byte>, CancellationToken, Task> start, Memory<byte> buffer, byte[]? rented)
     {
-        var cancel = new CancellationTokenSource();
-        Task operation;
-        try
-        {
-            ThrowIfInterrupted();
-            operation = start(InnerStream, buffer, cancel.Token);
-        }
-        catch
-        {
-            cancel.Dispose();
-            Return(rented);
-            throw;
-        }
-
+        (Task operation, CancellationTokenSource cancel) = Begin(start, buffer, rented, CancellationToken.None);
         if (!operation.IsCompleted)
         {
             try
@@ -251,6 +308,53 @@ public sealed class GreenStream : Stream
             }
         }
 
+        return End(operation, cancel, rented);
+    }
+
+    /// <summary><see cref="Run"/> in async greenlet code: parks in <paramref name="hub"/>; the operation's token is
+    /// linked to <paramref name="cancellationToken"/>. The caller owns the buffer (nothing is rented).</summary>
+    private async ValueTask<Task> RunAsync(AsyncHub hub, string member, Func<Stream, Memory<byte>, CancellationToken, Task> start, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        (Task operation, CancellationTokenSource cancel) = Begin(start, buffer, rented: null, cancellationToken);
+        if (!operation.IsCompleted)
+        {
+            try
+            {
+                await hub.WaitForTaskAsync(operation);
+            }
+            catch
+            {
+                Abandon(member, operation, cancel, rented: null);
+                throw;
+            }
+        }
+
+        return End(operation, cancel, rented: null);
+    }
+
+    /// <summary>Starts the inner operation with a token of its own (linked to the caller's); on failure to start,
+    /// nothing is left behind.</summary>
+    private (Task Operation, CancellationTokenSource Cancel) Begin(Func<Stream, Memory<byte>, CancellationToken, Task> start, Memory<byte> buffer, byte[]? rented, CancellationToken cancellationToken)
+    {
+        CancellationTokenSource cancel = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : new CancellationTokenSource();
+        try
+        {
+            ThrowIfInterrupted();
+            return (start(InnerStream, buffer, cancel.Token), cancel);
+        }
+        catch
+        {
+            cancel.Dispose();
+            Return(rented);
+            throw;
+        }
+    }
+
+    /// <summary>After a completed operation: its token goes; a failure returns the buffer and is rethrown.</summary>
+    private static Task End(Task operation, CancellationTokenSource cancel, byte[]? rented)
+    {
         cancel.Dispose();
         if (!operation.IsCompletedSuccessfully)
         {

@@ -16,6 +16,11 @@ namespace Greenlets;
 /// accepts every connection and hands them round-robin to the others' (a post into their hub each). A pool
 /// (<c>poolSize</c>) bounds each hub's handlers separately; in the hand-over mode connections handed to a full hub wait
 /// in its queue.</para>
+/// <para><b>Asynchronous handlers</b> (<see cref="ForAsyncHandler(IPEndPoint, int, Func{Socket, EndPoint, ValueTask}, int?)"/>): each server serves on an <see cref="AsyncHub"/> of
+/// its own, the hub of a fresh async flow, instead of a hub thread. An async hub holds no thread while it waits; its
+/// steps run on the thread that woke it (a socket completion on the thread pool), never two of one hub at once, so the
+/// hubs together use up to as many threads as there are hubs, and each hub's handlers share nothing with the
+/// others'.</para>
 /// <para><see cref="Stop"/> (or <see cref="Dispose"/>) stops every server as <see cref="GreenServer.Stop"/> does, all
 /// at once, then stops the hub threads; callable from any thread, but not from a handler (it waits for the handlers).</para>
 /// </remarks>
@@ -24,6 +29,7 @@ public sealed class MultiHubServer : IDisposable
 {
     private readonly GreenServer[] _servers;
     private readonly HubThread[] _threads;
+    private readonly Task[] _flows;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _sync = new();
     private int _next;
@@ -46,6 +52,12 @@ public sealed class MultiHubServer : IDisposable
 
     /// <summary>As the public constructor; <paramref name="handOver"/> forces the hand-over mode (tests run it on Linux).</summary>
     internal MultiHubServer(IPEndPoint endPoint, int hubs, Action<Socket, EndPoint> handler, int? poolSize, bool handOver)
+        : this(endPoint, hubs, (Delegate)handler, poolSize, handOver)
+    {
+    }
+
+    /// <summary>The one constructor, for either kind of handler; everything is checked before anything binds.</summary>
+    private MultiHubServer(IPEndPoint endPoint, int hubs, Delegate handler, int? poolSize, bool handOver)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         ArgumentNullException.ThrowIfNull(handler);
@@ -58,15 +70,16 @@ public sealed class MultiHubServer : IDisposable
         IsPortShared = !handOver;
         _servers = new GreenServer[hubs];
         _threads = new HubThread[hubs];
+        _flows = new Task[hubs];
         try
         {
             GreenServer.ListenMode first = handOver ? GreenServer.ListenMode.Exclusive : GreenServer.ListenMode.SharedPort;
-            _servers[0] = new GreenServer(endPoint, handler, NewPool(poolSize), 128, first);
+            _servers[0] = NewServer(endPoint, handler, poolSize, first);
             LocalEndPoint = _servers[0].LocalEndPoint;
             for (int k = 1; k < hubs; k++)
             {
                 GreenServer.ListenMode mode = handOver ? GreenServer.ListenMode.HandedOver : GreenServer.ListenMode.SharedPort;
-                _servers[k] = new GreenServer(LocalEndPoint, handler, NewPool(poolSize), 128, mode);
+                _servers[k] = NewServer(LocalEndPoint, handler, poolSize, mode);
             }
         }
         catch
@@ -83,6 +96,31 @@ public sealed class MultiHubServer : IDisposable
         {
             _servers[0].Dispatch = HandOut;
         }
+    }
+
+    /// <summary>Binds <paramref name="hubs"/> servers with an asynchronous handler to <paramref name="endPoint"/>, each to
+    /// serve on an <see cref="AsyncHub"/> of its own (see the remarks on the type); <see cref="Start"/> starts them.</summary>
+    /// <param name="endPoint">The address and port (0 for any free port; all hubs then share the one picked).</param>
+    /// <param name="hubs">How many hubs; <see cref="Environment.ProcessorCount"/> is the usual choice.</param>
+    /// <param name="handler">Runs per connection, in an <see cref="AsyncGreenTask"/> of the hub that took it.</param>
+    /// <param name="poolSize">At most this many handlers at once per hub, or null for no limit.</param>
+    /// <returns>The server, bound and not started.</returns>
+    /// <remarks>A factory rather than a constructor overload, so that <c>new MultiHubServer(endPoint, n, null!)</c> stays
+    /// unambiguous. Linux only for now (each hub its own <c>SO_REUSEPORT</c> listener): the hand-over mode of other
+    /// systems does not serve async hubs yet.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="endPoint"/> or <paramref name="handler"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="hubs"/> or <paramref name="poolSize"/> is zero or negative.</exception>
+    /// <exception cref="SocketException">The end point cannot be bound (nothing stays bound).</exception>
+    /// <exception cref="PlatformNotSupportedException">The system has no <c>SO_REUSEPORT</c> (not Linux).</exception>
+    public static MultiHubServer ForAsyncHandler(IPEndPoint endPoint, int hubs, Func<Socket, EndPoint, ValueTask> handler, int? poolSize = null)
+    {
+        if (!SharedPort.IsSupported)
+        {
+            // The hand-over mode crashed the process in its first tests on async hubs: refused until it is understood.
+            throw new PlatformNotSupportedException("MultiHubServer.ForAsyncHandler needs SO_REUSEPORT (Linux); use one GreenServer with an async handler elsewhere.");
+        }
+
+        return new(endPoint, hubs, handler, poolSize, handOver: false);
     }
 
     /// <summary>Gets the end point every hub serves, with the real port.</summary>
@@ -122,8 +160,14 @@ public sealed class MultiHubServer : IDisposable
         {
             for (int k = 0; k < _servers.Length; k++)
             {
-                _threads[k] = new HubThread($"hub {k} {LocalEndPoint}");
                 GreenServer server = _servers[k];
+                if (server.IsAsync)
+                {
+                    _flows[k] = StartAsyncHub(server);
+                    continue;
+                }
+
+                _threads[k] = new HubThread($"hub {k} {LocalEndPoint}");
                 _threads[k].InvokeAsync(server.Start).GetAwaiter().GetResult();
             }
         }
@@ -166,6 +210,9 @@ public sealed class MultiHubServer : IDisposable
             {
                 thread?.Dispose();
             }
+
+            // Each async hub's flow ends when its server's ServeForeverAsync returns, right after its stop.
+            Task.WaitAll([.. _flows.Where(flow => flow is not null)]);
         }
         finally
         {
@@ -177,6 +224,44 @@ public sealed class MultiHubServer : IDisposable
     public void Dispose() => Stop();
 
     private static GreenPool? NewPool(int? size) => size is { } n ? new GreenPool(n) : null;
+
+    private static GreenServer NewServer(IPEndPoint endPoint, Delegate handler, int? poolSize, GreenServer.ListenMode mode) => handler switch
+    {
+        Func<Socket, EndPoint, ValueTask> asyncHandler => new GreenServer(endPoint, asyncHandler, NewPool(poolSize), 128, mode),
+        _ => new GreenServer(endPoint, (Action<Socket, EndPoint>)handler, NewPool(poolSize), 128, mode),
+    };
+
+    /// <summary>Starts <paramref name="server"/> in the async hub of a fresh flow; returns once it accepts, with the
+    /// flow's task, which ends after the server stopped.</summary>
+    private static Task StartAsyncHub(GreenServer server)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task flow;
+
+        // A fresh flow (no inherited AsyncLocal values): its own async tree and hub, not the caller's.
+        using (ExecutionContext.SuppressFlow())
+        {
+            flow = Task.Run(async () =>
+            {
+                try
+                {
+                    _ = AsyncHub.Current;
+                    server.Start();
+                }
+                catch (Exception e)
+                {
+                    started.TrySetException(e);
+                    throw;
+                }
+
+                started.TrySetResult();
+                await server.ServeForeverAsync();
+            });
+        }
+
+        started.Task.GetAwaiter().GetResult();
+        return flow;
+    }
 
     /// <summary>The hand-over mode's dispatch, in the first hub's acceptor: round-robin over the hubs, this one included.</summary>
     private bool HandOut(Socket client, EndPoint remote)
