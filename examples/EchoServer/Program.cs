@@ -13,6 +13,7 @@ using System.Net.Sockets;
 using System.Text;
 using Greenlets;
 
+const int ManyClientsBacklog = 4096;
 bool serve = args.Length > 0 && args[0] == "--serve";
 int port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
 if (args.Length > 0 && args[0] == "--serve-async")
@@ -21,7 +22,9 @@ if (args.Length > 0 && args[0] == "--serve-async")
     return;
 }
 
-using var server = new GreenServer(new IPEndPoint(IPAddress.Loopback, port), Echo, new GreenPool(1000));
+// A listen backlog of 4,096 (Linux's somaxconn), not gevent's 128: thousands of clients connecting at once would
+// otherwise overflow it, and each dropped connect waits a second or more for TCP to try again.
+using var server = new GreenServer(new IPEndPoint(IPAddress.Loopback, port), Echo, new GreenPool(1000), ManyClientsBacklog);
 server.Start();
 Console.WriteLine($"echo server on {server.LocalEndPoint}");
 
@@ -55,7 +58,7 @@ return;
 // On the async hub: the flow of this async method is the tree's main greenlet; it serves until Ctrl+C.
 static async Task ServeAsync(int port)
 {
-    await using var server = new GreenServer(new IPEndPoint(IPAddress.Loopback, port), EchoAsync);
+    await using var server = new GreenServer(new IPEndPoint(IPAddress.Loopback, port), EchoAsync, pool: null, ManyClientsBacklog);
     server.Start();
     Console.WriteLine($"echo server on {server.LocalEndPoint} (async hub)");
     Console.WriteLine($"try: nc {server.LocalEndPoint.Address} {server.LocalEndPoint.Port}");
