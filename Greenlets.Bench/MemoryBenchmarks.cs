@@ -3,6 +3,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 
 namespace Greenlets.Bench;
@@ -11,16 +12,23 @@ namespace Greenlets.Bench;
 /// <see cref="SemaphoreSlim"/> threads and pending tasks. The <c>RSS/item</c> column is the measurement; the time is that
 /// of starting them.</summary>
 /// <remarks>Only the first invocation in each benchmark process is recorded: a later one reuses the stacks that the
-/// first freed and reads far too low. The default job therefore runs three fresh processes of one iteration each.</remarks>
+/// first freed and reads far too low. The default job therefore runs three fresh processes of one iteration each.
+/// The CI smoke run (<c>GREENLETS_BENCH_SMOKE=1</c>, set by <c>smoke.sh</c>) keeps only its <c>--job Dry</c> and the
+/// 1,000 size: 10,000 parked threads take seconds per process on a busy machine and prove nothing more there.</remarks>
 [MemoryDiagnoser]
 [Config(typeof(RssConfig))]
-[SimpleJob(RunStrategy.ColdStart, launchCount: 3, warmupCount: 0, iterationCount: 1)]
 public class MemoryBenchmarks
 {
     private static bool recorded;
 
-    [Params(1_000, 10_000)]
+    /// <summary>How many items each benchmark keeps live.</summary>
+    [ParamsSource(nameof(Counts))]
     public int Count { get; set; }
+
+    /// <summary>The sizes measured: 1,000 and 10,000, or 1,000 alone in the smoke run.</summary>
+    public static IEnumerable<int> Counts => SmokeRun ? [1_000] : [1_000, 10_000];
+
+    private static bool SmokeRun => Environment.GetEnvironmentVariable("GREENLETS_BENCH_SMOKE") == "1";
 
     [Benchmark]
     public void SuspendedGreenlets()
@@ -87,7 +95,14 @@ public class MemoryBenchmarks
 
     private sealed class RssConfig : ManualConfig
     {
-        public RssConfig() => AddColumn(new RssColumn());
+        public RssConfig()
+        {
+            AddColumn(new RssColumn());
+            if (!SmokeRun)
+            {
+                AddJob(Job.Default.WithStrategy(RunStrategy.ColdStart).WithLaunchCount(3).WithWarmupCount(0).WithIterationCount(1));
+            }
+        }
     }
 
     /// <summary>Shows the median resident bytes per item that the benchmark processes appended to a shared file
