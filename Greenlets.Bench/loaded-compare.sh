@@ -8,25 +8,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 runs=${1:-3}
 workloads=(async_hub_sleep0_2 async_hub_sleep0_1000 hub_sleep0_2 hub_sleep0_1000)
-dotnet build -c Release Greenlets.Bench.csproj >/dev/null
-out=$(mktemp -d)
-competitors=()
-trap 'kill "${competitors[@]}" 2>/dev/null || true; rm -rf "$out"' EXIT
+. ./compare-common.sh
 
 for load in idle loaded; do
   if [ "$load" = loaded ]; then
-    for _ in 1 2; do
-      timeout 900 sh -c 'while :; do :; done' &
-      competitors+=("$!")
-    done
+    start_competitors
   fi
   for run in $(seq "$runs"); do
-    COMPARE_REPEATS=${COMPARE_REPEATS:-5} dotnet run -c Release --no-build --project Greenlets.Bench.csproj -- \
-      --compare "${workloads[@]}" >"$out/$load.$run"
+    compare_once "$load.$run"
   done
 done
 
-median() { cat "$out/$1".* | awk -v w="$2" '$1 == w { print $2 }' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load before the competitors: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| workload | idle (ns) | 2 competitors (ns) | loaded / idle |\n|---|---:|---:|---:|\n'
 for w in "${workloads[@]}"; do

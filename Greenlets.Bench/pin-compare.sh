@@ -8,26 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 runs=${1:-3}
 workloads=(switch_pingpong ring100 hub_sleep0_2 create_switch_finish)
-dotnet build -c Release Greenlets.Bench.csproj >/dev/null
-out=$(mktemp -d)
-competitors=()
-trap 'kill "${competitors[@]}" 2>/dev/null || true; rm -rf "$out"' EXIT
-
-measure() { # load pin run
-  COMPARE_REPEATS=${COMPARE_REPEATS:-5} COMPARE_PIN=$2 dotnet run -c Release --no-build --project Greenlets.Bench.csproj -- \
-    --compare "${workloads[@]}" >"$out/$1.$2.$3"
-}
+. ./compare-common.sh
 
 for load in idle loaded; do
   if [ "$load" = loaded ]; then
-    for _ in 1 2; do
-      timeout 900 sh -c 'while :; do :; done' &
-      competitors+=("$!")
-    done
+    start_competitors
   fi
   for run in $(seq "$runs"); do
-    measure "$load" 1 "$run"
-    measure "$load" 0 "$run"
+    compare_once "$load.1.$run" COMPARE_PIN=1
+    compare_once "$load.0.$run" COMPARE_PIN=0
   done
 done
 
@@ -35,7 +24,7 @@ printf '| workload | idle, pinned | idle, not pinned | 2 competitors, pinned | 2
 for w in "${workloads[@]}"; do
   row="| $w"
   for cfg in idle.1 idle.0 loaded.1 loaded.0; do
-    m=$(cat "$out/$cfg".* | awk -v w="$w" '$1 == w { print $2 }' | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    m=$(median "$cfg" "$w")
     row="$row | $m"
   done
   echo "$row |"
