@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Greenlets.Internal;
 
 /// <summary>A body of <see cref="HubTest.RunAsync"/>: the outside code (main greenlet) of a fresh async flow, whose
@@ -32,44 +30,28 @@ internal sealed class AsyncHubTestSubject(Func<ValueTask> body) : HubTestSubject
 
     private async Task<HubTestOutcome> RunInFreshFlowAsync(HubScheduleChooser chooser, bool virtualTime)
     {
-        long realStart = Stopwatch.GetTimestamp();
-        HubVirtualClock? clock = virtualTime ? new HubVirtualClock() : null;
-        AsyncHub hub = AsyncHub.CreateForThisFlow(clock ?? TimeProvider.System);
-        clock?.Attach(() => hub.WaitsOnRealWork);
-        Exception? unobserved = null;
-        bool recording = true;
-        hub.UnhandledException += (_, e) =>
-        {
-            if (recording)
-            {
-                unobserved ??= e.Exception;
-            }
-        };
+        using var run = new HubTestRecording(chooser, virtualTime);
+        AsyncHub hub = AsyncHub.CreateForThisFlow(run.Time);
+        run.Clock?.Attach(() => hub.WaitsOnRealWork);
+        hub.UnhandledException += (_, e) => run.Report(e.Exception);
         hub.Chooser = chooser;
 
         // Numbered from here, after the hub itself: "async-greenlet-1" is the first greenlet the body creates.
         hub.NumberNamesPerTree();
         Exception? failure = null;
-        IReadOnlyList<string> events;
-        using (var recorder = new SwitchRecorder())
+        run.StartRecording();
+        try
         {
-            try
-            {
-                await body();
-                await AsyncHub.WaitAllAsync();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-
-            events = recorder.Events;
+            await body();
+            await AsyncHub.WaitAllAsync();
+        }
+        catch (Exception e)
+        {
+            failure = e;
         }
 
-        recording = false;
-        chooser.Stop();
-        TimeSpan elapsed = clock?.Elapsed ?? Stopwatch.GetElapsedTime(realStart);
+        run.StopRecording();
         await hub.ShutDownAsync();
-        return new HubTestOutcome(failure ?? unobserved, chooser.Schedule, [.. chooser.Choices], [.. chooser.Counts], events, elapsed);
+        return run.Outcome(failure);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Greenlets.Internal;
 
 /// <summary>A body of <see cref="HubTest.Run"/>: the main greenlet of a fresh thread hub on a fresh thread, which exits
@@ -51,44 +49,28 @@ internal sealed class ThreadHubTestSubject(Action body) : HubTestSubject
 
     private HubTestOutcome RunOnThisThread(HubScheduleChooser chooser, bool virtualTime)
     {
-        long realStart = Stopwatch.GetTimestamp();
-        HubVirtualClock? clock = virtualTime ? new HubVirtualClock() : null;
-        Hub hub = Hub.CreateForThisTree(clock ?? TimeProvider.System);
-        clock?.Attach(() => hub.WaitsOnRealWork);
-        Exception? unobserved = null;
-        bool recording = true;
-        hub.UnhandledException += (_, e) =>
-        {
-            if (recording)
-            {
-                unobserved ??= e.Exception;
-            }
-        };
+        using var run = new HubTestRecording(chooser, virtualTime);
+        Hub hub = Hub.CreateForThisTree(run.Time);
+        run.Clock?.Attach(() => hub.WaitsOnRealWork);
+        hub.UnhandledException += (_, e) => run.Report(e.Exception);
         hub.Chooser = chooser;
 
         // Numbered from here, after the hub itself: "greenlet-1" is the first greenlet the body creates.
         hub.Tree.LocalNames = 0;
         Exception? failure = null;
-        IReadOnlyList<string> events;
-        using (var recorder = new SwitchRecorder())
+        run.StartRecording();
+        try
         {
-            try
-            {
-                body();
-                Hub.WaitAll();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-
-            events = recorder.Events;
+            body();
+            Hub.WaitAll();
+        }
+        catch (Exception e)
+        {
+            failure = e;
         }
 
-        recording = false;
-        chooser.Stop();
-        TimeSpan elapsed = clock?.Elapsed ?? Stopwatch.GetElapsedTime(realStart);
+        run.StopRecording();
         ShutDown(hub);
-        return new HubTestOutcome(failure ?? unobserved, chooser.Schedule, [.. chooser.Choices], [.. chooser.Counts], events, elapsed);
+        return run.Outcome(failure);
     }
 }
