@@ -68,7 +68,7 @@ public partial class AsyncGreenTask
     private void Add(LinkKind kind, Action<AsyncGreenTask> callback)
     {
         (_links ??= []).Add((kind, callback));
-        if (_ready)
+        if (_outcome.IsReady)
         {
             ScheduleLinks();
         }
@@ -94,7 +94,7 @@ public partial class AsyncGreenTask
     {
         try
         {
-            bool success = _error is null;
+            bool success = _outcome.Error is null;
             while (_links is { Count: > 0 } links)
             {
                 (LinkKind kind, Action<AsyncGreenTask> callback) = links[0];

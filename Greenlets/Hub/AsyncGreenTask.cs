@@ -32,11 +32,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
     private object? _body;
     private bool _scheduled;
     private HubTimer? _startTimer;
-    private volatile bool _ready;
-    private object? _value;
-    private ExceptionDispatchInfo? _error;
-    private TaskCompletionSource<object?>? _completion;
-    private int _observers;
+    private HubTaskOutcome _outcome;
 
     /// <summary>Creates a task for <paramref name="body"/> in the calling flow's async hub; call <see cref="Start"/> to
     /// schedule it.</summary>
@@ -60,16 +56,16 @@ public partial class AsyncGreenTask : AsyncGreenlet
     }
 
     /// <summary>Gets whether the task has finished: returned, failed, or been killed.</summary>
-    public bool IsReady => _ready;
+    public bool IsReady => _outcome.IsReady;
 
     /// <summary>Gets whether the task finished without an error; a kill with <see cref="GreenletExit"/> counts as success.</summary>
-    public bool IsSuccessful => _ready && _error is null;
+    public bool IsSuccessful => _outcome.IsSuccessful;
 
     /// <summary>Gets the failure, or null (also null for a <see cref="GreenletExit"/> kill).</summary>
-    public Exception? Exception => _ready ? _error?.SourceException : null;
+    public Exception? Exception => _outcome.Exception;
 
     /// <summary>Gets the result: the body's value, the <see cref="GreenletExit"/> of a kill, or null before then and on error.</summary>
-    public object? Value => _ready && _error is null ? _value : null;
+    public object? Value => _outcome.Value;
 
     /// <summary>Gets the hub that runs this task.</summary>
     public AsyncHub Hub => _hub;
@@ -127,7 +123,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         HubBinding.Check(_hub, "AsyncGreenTask.JoinAsync");
-        return _ready ? new ValueTask<bool>(true) : JoinCoreAsync(timeout, observe: true, "AsyncGreenTask.JoinAsync");
+        return _outcome.IsReady ? new ValueTask<bool>(true) : JoinCoreAsync(timeout, observe: true, "AsyncGreenTask.JoinAsync");
     }
 
     /// <summary>Waits for the task and returns its value, or rethrows its failure with the original stack trace.</summary>
@@ -143,7 +139,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
     {
         HubTimeouts.Check(timeout, nameof(timeout));
         HubBinding.Check(_hub, "AsyncGreenTask.GetAsync");
-        return _ready ? new ValueTask<object?>(Outcome()) : GetSlowAsync(timeout);
+        return _outcome.IsReady ? new ValueTask<object?>(_outcome.Result()) : GetSlowAsync(timeout);
     }
 
     /// <summary>Kills the task: raises <paramref name="exception"/> in it from the hub; never raises itself.</summary>
@@ -170,7 +166,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
             return default;
         }
 
-        if (_ready)
+        if (_outcome.IsReady)
         {
             return default;
         }
@@ -212,7 +208,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
     /// <summary>gevent's <c>_maybe_kill_before_start</c>: kills a task that has not started; true when it is finished now.</summary>
     internal bool KillIfNotStarted(Exception exception)
     {
-        if (_ready)
+        if (_outcome.IsReady)
         {
             return true;
         }
@@ -230,7 +226,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
     /// waits again. Something escaping the switch is reported; a kill of the hub goes on.</summary>
     internal async ValueTask ThrowFromHubAsync(Exception exception)
     {
-        if (_ready || State != GreenletState.Suspended)
+        if (_outcome.IsReady || State != GreenletState.Suspended)
         {
             return;
         }
@@ -246,7 +242,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
             _hub.ReportError(this, e);
         }
 
-        if (parked && IsDead && !_ready)
+        if (parked && IsDead && !_outcome.IsReady)
         {
             // It awaited foreign work (a raw Task): the seam killed it at once, and its body only unwinds when that work
             // completes. The task is over now, as for any kill; the late unwinding is observed by the seam.
@@ -255,24 +251,9 @@ public partial class AsyncGreenTask : AsyncGreenlet
     }
 
     /// <summary>Gets whether the hub would start the task now (it was neither killed nor started).</summary>
-    internal bool CanStartNow => !_ready && !IsStarted;
+    internal bool CanStartNow => !_outcome.IsReady && !IsStarted;
 
-    internal TaskCompletionSource<object?> Completion()
-    {
-        lock (_sync)
-        {
-            if (_completion is null)
-            {
-                _completion = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (_ready)
-                {
-                    SetCompletion();
-                }
-            }
-
-            return _completion;
-        }
-    }
+    internal TaskCompletionSource<object?> Completion() => _outcome.Completion(_sync);
 
     private static AsyncHub HubFor(object body)
     {
@@ -319,13 +300,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
             throw new GreenTimeoutException($"{Name} did not finish within {timeout}.");
         }
 
-        return Outcome();
-    }
-
-    private object? Outcome()
-    {
-        _error?.Throw();
-        return _value;
+        return _outcome.Result();
     }
 
     /// <summary>A non-blocking kill, posted from another thread: it completes synchronously.</summary>
@@ -349,7 +324,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
     /// <summary>Waits until the task finishes or the timeout passes.</summary>
     private async ValueTask<bool> JoinCoreAsync(TimeSpan? timeout, bool observe, string what)
     {
-        if (_ready)
+        if (_outcome.IsReady)
         {
             return true;
         }
@@ -362,23 +337,23 @@ public partial class AsyncGreenTask : AsyncGreenlet
 
         if (observe)
         {
-            _observers++;
+            _outcome.Observers++;
         }
 
         try
         {
-            _joiners ??= new WaitList(() => _ready, notifyAll: true);
+            _joiners ??= new WaitList(() => _outcome.IsReady, notifyAll: true);
             await _joiners.BlockAsync(_joiners.Link(new HubWaiter(_hub, current, what)), timeout);
         }
         finally
         {
             if (observe)
             {
-                _observers--;
+                _outcome.Observers--;
             }
         }
 
-        return _ready;
+        return _outcome.IsReady;
     }
 
     private void KillBeforeStart(Exception exception)
@@ -394,27 +369,16 @@ public partial class AsyncGreenTask : AsyncGreenlet
 
     private void Complete(object? value, ExceptionDispatchInfo? error)
     {
-        if (_ready)
+        if (_outcome.IsReady)
         {
             // Killed while it awaited foreign work: completed at the kill; this is its late unwinding.
             return;
         }
 
-        _value = value;
-        _error = error;
-        bool observed;
-        lock (_sync)
-        {
-            _ready = true;
-            observed = _completion is not null;
-            if (_completion is not null)
-            {
-                SetCompletion();
-            }
-        }
+        bool observed = _outcome.Complete(value, error, _sync);
 
         // gevent: the joiners and links run from hub callbacks scheduled at death.
-        observed |= _observers > 0 || HasUserLinks(error is null);
+        observed |= HasUserLinks(error is null);
         _joiners?.Notify();
         ScheduleLinks();
         if (error is not null && !observed)
@@ -423,15 +387,4 @@ public partial class AsyncGreenTask : AsyncGreenlet
         }
     }
 
-    private void SetCompletion()
-    {
-        if (_error is { } error)
-        {
-            _completion!.TrySetException(error.SourceException);
-        }
-        else
-        {
-            _completion!.TrySetResult(_value);
-        }
-    }
 }

@@ -73,7 +73,7 @@ public partial class GreenTask
     private void Add(LinkEntry entry)
     {
         (_links ??= []).Add(entry);
-        if (_ready)
+        if (_outcome.IsReady)
         {
             ScheduleLinks();
         }
@@ -104,7 +104,7 @@ public partial class GreenTask
     {
         try
         {
-            bool success = _error is null;
+            bool success = _outcome.Error is null;
             while (_links is { Count: > 0 } links)
             {
                 LinkEntry entry = links[0];

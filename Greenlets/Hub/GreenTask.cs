@@ -25,11 +25,7 @@ public partial class GreenTask : Greenlet
     private Func<object?>? _body;
     private bool _scheduled;
     private HubTimer? _startTimer;
-    private volatile bool _ready;
-    private object? _value;
-    private ExceptionDispatchInfo? _error;
-    private TaskCompletionSource<object?>? _completion;
-    private int _observers;
+    private HubTaskOutcome _outcome;
 
     /// <summary>Creates a task for <paramref name="action"/> in the calling tree's hub; call <see cref="Start"/> to schedule it.</summary>
     /// <param name="action">The body.</param>
@@ -50,16 +46,16 @@ public partial class GreenTask : Greenlet
     }
 
     /// <summary>Gets whether the task has finished: returned, failed, or been killed.</summary>
-    public bool IsReady => _ready;
+    public bool IsReady => _outcome.IsReady;
 
     /// <summary>Gets whether the task finished without an error; a kill with <see cref="GreenletExit"/> counts as success.</summary>
-    public bool IsSuccessful => _ready && _error is null;
+    public bool IsSuccessful => _outcome.IsSuccessful;
 
     /// <summary>Gets the failure, or null (also null for a <see cref="GreenletExit"/> kill).</summary>
-    public Exception? Exception => _ready ? _error?.SourceException : null;
+    public Exception? Exception => _outcome.Exception;
 
     /// <summary>Gets the result: the body's return value, the <see cref="GreenletExit"/> of a kill, or null before then and on error.</summary>
-    public object? Value => _ready && _error is null ? _value : null;
+    public object? Value => _outcome.Value;
 
     /// <summary>Gets the hub that runs this task.</summary>
     public Hub Hub => _hub;
@@ -122,7 +118,7 @@ public partial class GreenTask : Greenlet
         HubTimeouts.Check(timeout, nameof(timeout));
         HubBinding.Check(_hub, "GreenTask.Join");
         cancellationToken.ThrowIfCancellationRequested();
-        if (_ready)
+        if (_outcome.IsReady)
         {
             return true;
         }
@@ -148,7 +144,7 @@ public partial class GreenTask : Greenlet
         HubTimeouts.Check(timeout, nameof(timeout));
         HubBinding.Check(_hub, "GreenTask.Get");
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_ready)
+        if (!_outcome.IsReady)
         {
             _hub.CheckOwnTree("GreenTask.Get");
             if (!JoinCore(timeout, observe: true, "GreenTask.Get", cancellationToken))
@@ -157,8 +153,7 @@ public partial class GreenTask : Greenlet
             }
         }
 
-        _error?.Throw();
-        return _value;
+        return _outcome.Result();
     }
 
     /// <summary>Kills the task: raises <paramref name="exception"/> in it from the hub; never raises itself.</summary>
@@ -188,7 +183,7 @@ public partial class GreenTask : Greenlet
             return;
         }
 
-        if (_ready)
+        if (_outcome.IsReady)
         {
             return;
         }
@@ -233,7 +228,7 @@ public partial class GreenTask : Greenlet
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public Task AsTask()
     {
-        if (!_ready)
+        if (!_outcome.IsReady)
         {
             _hub.CheckAwaitable("GreenTask.AsTask");
         }
@@ -274,7 +269,7 @@ public partial class GreenTask : Greenlet
     /// <summary>gevent's <c>_maybe_kill_before_start</c>: kills a task that has not started; true when it is finished now.</summary>
     internal bool KillIfNotStarted(Exception exception)
     {
-        if (_ready)
+        if (_outcome.IsReady)
         {
             return true;
         }
@@ -292,7 +287,7 @@ public partial class GreenTask : Greenlet
     /// or waits again. Something escaping the switch is reported; a kill of the hub goes on.</summary>
     internal void ThrowFromHub(Exception exception)
     {
-        if (_ready || Core.RawState != GreenletState.Suspended)
+        if (_outcome.IsReady || Core.RawState != GreenletState.Suspended)
         {
             return;
         }
@@ -309,7 +304,7 @@ public partial class GreenTask : Greenlet
     }
 
     /// <summary>Gets whether <see cref="StartNow"/> would start the task: scheduled and not killed first.</summary>
-    internal bool CanStartNow => !_ready && Core.RawState == GreenletState.Pending;
+    internal bool CanStartNow => !_outcome.IsReady && Core.RawState == GreenletState.Pending;
 
     /// <summary>Starts the task from the hub unless it was killed first.</summary>
     internal void StartNow()
@@ -344,7 +339,7 @@ public partial class GreenTask : Greenlet
     /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
     private bool JoinCore(TimeSpan? timeout, bool observe, string what, CancellationToken cancellationToken = default)
     {
-        if (_ready)
+        if (_outcome.IsReady)
         {
             return true;
         }
@@ -358,7 +353,7 @@ public partial class GreenTask : Greenlet
         var waiter = new HubWaiter(_hub, current, what);
         if (observe)
         {
-            _observers++;
+            _outcome.Observers++;
         }
 
         AddJoiner(waiter);
@@ -371,29 +366,14 @@ public partial class GreenTask : Greenlet
             RemoveJoiner(waiter);
             if (observe)
             {
-                _observers--;
+                _outcome.Observers--;
             }
         }
 
-        return _ready;
+        return _outcome.IsReady;
     }
 
-    internal TaskCompletionSource<object?> Completion()
-    {
-        lock (_sync)
-        {
-            if (_completion is null)
-            {
-                _completion = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (_ready)
-                {
-                    SetCompletion();
-                }
-            }
-
-            return _completion;
-        }
-    }
+    internal TaskCompletionSource<object?> Completion() => _outcome.Completion(_sync);
 
     private static Func<object?>? Wrap(Action action)
     {
@@ -435,21 +415,10 @@ public partial class GreenTask : Greenlet
 
     private void Complete(object? value, ExceptionDispatchInfo? error, bool handled = false)
     {
-        _value = value;
-        _error = error;
-        bool observed;
-        lock (_sync)
-        {
-            _ready = true;
-            observed = _completion is not null;
-            if (_completion is not null)
-            {
-                SetCompletion();
-            }
-        }
+        bool observed = _outcome.Complete(value, error, _sync);
 
         // gevent: the links (joiners, group bookkeeping, user callbacks) run from one hub callback scheduled at death.
-        observed |= handled || _observers > 0 || HasUserLinks(error is null);
+        observed |= handled || HasUserLinks(error is null);
         ScheduleLinks();
         if (error is not null && !observed)
         {
@@ -457,15 +426,4 @@ public partial class GreenTask : Greenlet
         }
     }
 
-    private void SetCompletion()
-    {
-        if (_error is { } error)
-        {
-            _completion!.TrySetException(error.SourceException);
-        }
-        else
-        {
-            _completion!.TrySetResult(_value);
-        }
-    }
 }
