@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
 
 namespace Greenlets;
@@ -127,68 +126,35 @@ public sealed partial class AsyncHub
 
     private async ValueTask<bool> JoinAllCoreAsync(AsyncGreenTask[] all, AsyncGreenlet current, TimeSpan? timeout, bool throwOnError)
     {
-        // gevent's wait/iwait: a link on every task, finished or not, so each is reported by its link notifier in turn
-        // (joining finished tasks still lets the greenlets ready now run first); the joiner is resumed at each.
-        var finished = new Queue<AsyncGreenTask>();
-        HubWaiter? parked = null;
-        bool timedOut = false;
-        Action<AsyncGreenTask> link = task =>
-        {
-            finished.Enqueue(task);
-            parked?.Resume(null);
-        };
-        foreach (AsyncGreenTask task in all)
-        {
-            task.AddRawLink(link);
-        }
-
-        HubTimer? timer = timeout is { } span && span != Timeout.InfiniteTimeSpan
-            ? StartTimer(span, () =>
-            {
-                timedOut = true;
-                parked?.Resume(null);
-            })
-            : null;
-        int done = 0;
+        var join = new HubJoinAll<AsyncGreenTask>(
+            all, static (t, l) => t.AddRawLink(l), static (t, l) => t.RemoveRawLink(l), static t => t.Exception, this, timeout, throwOnError);
         try
         {
-            while (done < all.Length)
+            while (!join.AllDone)
             {
-                if (finished.Count == 0)
+                if (join.WaiterToPark(() => new HubWaiter(this, current, "AsyncHub.JoinAllAsync")) is { } parked)
                 {
-                    parked = new HubWaiter(this, current, "AsyncHub.JoinAllAsync");
                     try
                     {
                         await parked.ParkAsync();
                     }
                     finally
                     {
-                        parked = null;
+                        join.Unparked();
                     }
                 }
 
-                if (timedOut)
+                if (!join.TakeNext())
                 {
                     break;
-                }
-
-                AsyncGreenTask task = finished.Dequeue();
-                done++;
-                if (throwOnError && task.Exception is { } error)
-                {
-                    ExceptionDispatchInfo.Throw(error);
                 }
             }
         }
         finally
         {
-            timer?.Cancel();
-            foreach (AsyncGreenTask task in all)
-            {
-                task.RemoveRawLink(link);
-            }
+            join.End();
         }
 
-        return done == all.Length;
+        return join.AllDone;
     }
 }

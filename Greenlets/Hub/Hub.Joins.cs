@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Greenlets.Internal;
 
 namespace Greenlets;
@@ -38,69 +37,36 @@ public sealed partial class Hub
         Greenlet current = hub.CheckCanBlock();
         cancellationToken.ThrowIfCancellationRequested();
 
-        // gevent's wait/iwait: a link on every task, finished or not, so each is reported by its link notifier in turn
-        // (joining finished tasks still lets the greenlets ready now run first); the joiner is switched into at each.
-        var finished = new Queue<GreenTask>();
-        HubWaiter? parked = null;
-        bool timedOut = false;
-        Action<GreenTask> link = task =>
-        {
-            finished.Enqueue(task);
-            parked?.Resume(null);
-        };
-        foreach (GreenTask task in all)
-        {
-            task.AddRawLink(link);
-        }
-
-        HubTimer? timer = timeout is { } span && span != System.Threading.Timeout.InfiniteTimeSpan
-            ? hub.StartTimer(span, () =>
-            {
-                timedOut = true;
-                parked?.Resume(null);
-            })
-            : null;
-        int done = 0;
+        var join = new HubJoinAll<GreenTask>(
+            all, static (t, l) => t.AddRawLink(l), static (t, l) => t.RemoveRawLink(l), static t => t.Exception, hub, timeout, throwOnError);
         try
         {
-            while (done < all.Length)
+            while (!join.AllDone)
             {
-                if (finished.Count == 0)
+                if (join.WaiterToPark(() => new HubWaiter(hub, current, "Hub.JoinAll")) is { } parked)
                 {
-                    parked = new HubWaiter(hub, current, "Hub.JoinAll");
                     try
                     {
                         parked.Park(cancellationToken: cancellationToken);
                     }
                     finally
                     {
-                        parked = null;
+                        join.Unparked();
                     }
                 }
 
-                if (timedOut)
+                if (!join.TakeNext())
                 {
                     break;
-                }
-
-                GreenTask task = finished.Dequeue();
-                done++;
-                if (throwOnError && task.Exception is { } error)
-                {
-                    ExceptionDispatchInfo.Throw(error);
                 }
             }
         }
         finally
         {
-            timer?.Cancel();
-            foreach (GreenTask task in all)
-            {
-                task.RemoveRawLink(link);
-            }
+            join.End();
         }
 
-        return done == all.Length;
+        return join.AllDone;
     }
 
     /// <summary>Kills every task: gevent's <c>killall</c>. Tasks that have not started yet never run.</summary>
