@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Greenlets.Internal;
 
 namespace Greenlets;
 
@@ -43,6 +44,13 @@ public sealed class SwitchRecorder : IDisposable
                 return [.. _entries.Select(e => e.ToString())];
             }
         }
+    }
+
+    /// <summary>Gets the events recorded so far as a list whose strings are built only when read.</summary>
+    internal IReadOnlyList<string> LazyEvents()
+    {
+        Entry[] entries = Snapshot();
+        return entries.Length == 0 ? [] : new SwitchEventList(entries);
     }
 
     /// <summary>Gets the debugger's one-line view.</summary>
@@ -210,7 +218,7 @@ public sealed class SwitchRecorder : IDisposable
         _previousAsync?.Invoke(traceEvent, origin, target);
     }
 
-    private readonly record struct Entry(GreenletTraceEvent Event, string Origin, string Target, long Timestamp)
+    internal readonly record struct Entry(GreenletTraceEvent Event, string Origin, string Target, long Timestamp)
     {
         public override string ToString() => Event == GreenletTraceEvent.Throw ? $"{Origin} !> {Target}" : $"{Origin} -> {Target}";
     }

@@ -37,7 +37,7 @@ internal sealed class HubTestRecording(HubScheduleChooser chooser, bool virtualT
     /// <summary>Stops recording, stops the chooser and takes the elapsed time, before the hub is ended.</summary>
     public void StopRecording()
     {
-        _events = _recorder?.Events ?? [];
+        _events = _recorder?.LazyEvents() ?? [];
         Dispose();
 
         _stopped = true;
