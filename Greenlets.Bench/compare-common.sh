@@ -1,6 +1,6 @@
 # Sourced by loaded-compare.sh and pin-compare.sh: the build, a scratch folder, two CPU-bound competitors on demand
 # (killed on exit, and bounded by timeout in case the trap never runs) and the median of a workload over runs.
-# Each script sets `workloads` before sourcing this file.
+# Each script sets `runs` and `workloads` before sourcing this file.
 dotnet build -c Release Greenlets.Bench.csproj >/dev/null
 out=$(mktemp -d)
 competitors=()
@@ -11,6 +11,19 @@ start_competitors() {
   for _ in 1 2; do
     timeout 900 sh -c 'while :; do :; done' &
     competitors+=("$!")
+  done
+}
+
+# Calls "$1 LOAD RUN" for RUNS runs idle (LOAD=idle), then for RUNS runs beside the competitors (LOAD=loaded).
+for_each_load_and_run() {
+  local load run
+  for load in idle loaded; do
+    if [ "$load" = loaded ]; then
+      start_competitors
+    fi
+    for run in $(seq "$runs"); do
+      "$1" "$load" "$run"
+    done
   done
 }
 

@@ -10,14 +10,8 @@ runs=${1:-3}
 workloads=(async_hub_sleep0_2 async_hub_sleep0_1000 hub_sleep0_2 hub_sleep0_1000)
 . ./compare-common.sh
 
-for load in idle loaded; do
-  if [ "$load" = loaded ]; then
-    start_competitors
-  fi
-  for run in $(seq "$runs"); do
-    compare_once "$load.$run"
-  done
-done
+measure() { compare_once "$1.$2"; }
+for_each_load_and_run measure
 
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load before the competitors: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| workload | idle (ns) | 2 competitors (ns) | loaded / idle |\n|---|---:|---:|---:|\n'

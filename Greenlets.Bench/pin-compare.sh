@@ -10,15 +10,12 @@ runs=${1:-3}
 workloads=(switch_pingpong ring100 hub_sleep0_2 create_switch_finish)
 . ./compare-common.sh
 
-for load in idle loaded; do
-  if [ "$load" = loaded ]; then
-    start_competitors
-  fi
-  for run in $(seq "$runs"); do
-    compare_once "$load.1.$run" COMPARE_PIN=1
-    compare_once "$load.0.$run" COMPARE_PIN=0
-  done
-done
+# Pinned and not pinned interleaved, so that a change in the machine's load hits both alike.
+measure() {
+  compare_once "$1.1.$2" COMPARE_PIN=1
+  compare_once "$1.0.$2" COMPARE_PIN=0
+}
+for_each_load_and_run measure
 
 printf '| workload | idle, pinned | idle, not pinned | 2 competitors, pinned | 2 competitors, not pinned |\n|---|---:|---:|---:|---:|\n'
 for w in "${workloads[@]}"; do
