@@ -22,6 +22,27 @@ public sealed class HubScheduleTextTests
     }
 
     [Fact]
+    public void ChoiceLog_RunsOfEqualChoices_ExpandAndFormatAsChoiceByChoice()
+    {
+        var log = new HubChoiceLog();
+        (int Choice, int Count)[] made = [(0, 2), (0, 2), (0, 3), (0, 2), (0, 2), (1, 2), (1, 2), (37, 40), (0, 2)];
+        foreach ((int choice, int count) in made)
+        {
+            log.Add(choice, count);
+        }
+
+        int[] choices = [.. made.Select(m => m.Choice)];
+        Assert.Equal(made.Length, log.Length);
+        Assert.Equal(choices, log.Choices());
+        Assert.Equal(made.Select(m => m.Count), log.Counts());
+
+        // Runs split by a different count still merge in the text: five zeros in a row are "0{5}".
+        Assert.Equal("0{5}11(37)0", log.Format());
+        Assert.Equal(HubScheduleText.Format(choices), log.Format());
+        Assert.Empty(new HubChoiceLog().Format());
+    }
+
+    [Fact]
     public void Chooser_ReplayRunsOut_ContinuesFifo()
     {
         var chooser = new HubScheduleChooser(HubSchedule.Random, seed: 1, replay: [1]);

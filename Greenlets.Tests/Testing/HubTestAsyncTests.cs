@@ -482,6 +482,20 @@ public sealed class HubTestAsyncTests
         Assert.IsType<InvalidOperationException>(replayed.InnerException);
     }
 
+    [Fact]
+    public void ExploreAsync_CallerContextNeverRunsPosts_StillCompletes() => OnThread.Run(() =>
+    {
+        // The driver between runs must not need the caller's context (a UI thread, a blocked test thread).
+        SynchronizationContext.SetSynchronizationContext(new NeverRunsContext());
+        Task<HubExploreResult> explore = HubTest.ExploreAsync(
+            async () => await AsyncHub.JoinAllAsync([AsyncHub.Spawn(() => AsyncHub.SleepAsync(TimeSpan.Zero)), AsyncHub.Spawn(() => AsyncHub.SleepAsync(TimeSpan.Zero))]),
+            new HubExploreOptions { Exhaustive = true, MaxSchedules = 50 });
+
+        Assert.True(explore.Wait(TestTimeouts.Unexpected), "the exploration waited for the caller's context");
+        Assert.True(explore.Result.Exhausted);
+        Assert.True(explore.Result.SchedulesRun > 1);
+    });
+
     private static async ValueTask FailAfterAYield()
     {
         await AsyncHub.JoinAllAsync([AsyncHub.Spawn(() => AsyncHub.SleepAsync(TimeSpan.Zero)), AsyncHub.Spawn(() => AsyncHub.SleepAsync(TimeSpan.Zero))]);
@@ -489,4 +503,14 @@ public sealed class HubTestAsyncTests
     }
 
     private static Task<T> Guard<T>(Task<T> run) => run.WaitAsync(TestTimeouts.Unexpected);
+
+    /// <summary>A context that takes posted work and never runs it.</summary>
+    private sealed class NeverRunsContext : SynchronizationContext
+    {
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+        }
+
+        public override void Send(SendOrPostCallback d, object? state) => throw new NotSupportedException();
+    }
 }

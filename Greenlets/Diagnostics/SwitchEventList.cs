@@ -4,12 +4,12 @@ namespace Greenlets.Internal;
 /// and whose events nobody reads builds none (issue 13: the recorder's strings were most of <c>HubTest</c>'s cost).</summary>
 /// <remarks>Immutable once made, and safe to read from any thread: two readers may build the same string at once, and
 /// either copy is kept.</remarks>
-internal sealed class SwitchEventList(SwitchRecorder.Entry[] entries) : IReadOnlyList<string>
+internal sealed class SwitchEventList(SwitchEntryLog<SwitchRecorder.Entry>.View entries) : IReadOnlyList<string>
 {
     private string?[]? _texts;
 
     /// <inheritdoc/>
-    public int Count => entries.Length;
+    public int Count => entries.Count;
 
     /// <inheritdoc/>
     public string this[int index]
@@ -17,8 +17,8 @@ internal sealed class SwitchEventList(SwitchRecorder.Entry[] entries) : IReadOnl
         get
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, entries.Length);
-            string?[] texts = _texts ?? Interlocked.CompareExchange(ref _texts, new string?[entries.Length], null) ?? _texts!;
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, entries.Count);
+            string?[] texts = _texts ?? Interlocked.CompareExchange(ref _texts, new string?[entries.Count], null) ?? _texts!;
             return texts[index] ??= entries[index].ToString();
         }
     }
@@ -26,7 +26,7 @@ internal sealed class SwitchEventList(SwitchRecorder.Entry[] entries) : IReadOnl
     /// <inheritdoc/>
     public IEnumerator<string> GetEnumerator()
     {
-        for (int i = 0; i < entries.Length; i++)
+        for (int i = 0; i < entries.Count; i++)
         {
             yield return this[i];
         }

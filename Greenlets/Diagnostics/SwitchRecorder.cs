@@ -17,7 +17,7 @@ namespace Greenlets;
 public sealed class SwitchRecorder : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly List<Entry> _entries = [];
+    private readonly SwitchEntryLog<Entry> _entries = new();
     private readonly GreenletTracer? _previous;
     private readonly GreenletTracer _tracer;
     private readonly AsyncGreenletTracer? _previousAsync;
@@ -41,7 +41,7 @@ public sealed class SwitchRecorder : IDisposable
         {
             lock (_lock)
             {
-                return [.. _entries.Select(e => e.ToString())];
+                return [.. _entries.Snapshot().Items().Select(e => e.ToString())];
             }
         }
     }
@@ -49,12 +49,12 @@ public sealed class SwitchRecorder : IDisposable
     /// <summary>Gets the events recorded so far as a list whose strings are built only when read.</summary>
     internal IReadOnlyList<string> LazyEvents()
     {
-        Entry[] entries = Snapshot();
-        return entries.Length == 0 ? [] : new SwitchEventList(entries);
+        SwitchEntryLog<Entry>.View entries = Snapshot();
+        return entries.Count == 0 ? [] : new SwitchEventList(entries);
     }
 
     /// <summary>Gets the debugger's one-line view.</summary>
-    internal string DebuggerDisplay => $"SwitchRecorder: {Snapshot().Length} events";
+    internal string DebuggerDisplay => $"SwitchRecorder: {Snapshot().Count} events";
 
     /// <summary>Stops recording and restores the tracers that were set before, where this recorder is still the tracer.</summary>
     public void Dispose()
@@ -80,7 +80,7 @@ public sealed class SwitchRecorder : IDisposable
     /// <returns>Mermaid source: one participant per greenlet, a solid arrow per switch and a crossed one per throw.</returns>
     public string ToMermaid()
     {
-        Entry[] entries = Snapshot();
+        SwitchEntryLog<Entry>.View entries = Snapshot();
         List<string> names = Participants(entries);
         var text = new StringBuilder("sequenceDiagram\n");
         for (int i = 0; i < names.Count; i++)
@@ -88,7 +88,7 @@ public sealed class SwitchRecorder : IDisposable
             text.Append(FormattableString.Invariant($"    participant p{i} as {MermaidText(names[i])}\n"));
         }
 
-        foreach (Entry e in entries)
+        foreach (Entry e in entries.Items())
         {
             string arrow = e.Event == GreenletTraceEvent.Throw ? "-x" : "->>";
             string label = e.Event == GreenletTraceEvent.Throw ? "throw" : "switch";
@@ -103,7 +103,7 @@ public sealed class SwitchRecorder : IDisposable
     /// instant event per transfer.</returns>
     public string ToChromeTrace()
     {
-        Entry[] entries = Snapshot();
+        SwitchEntryLog<Entry>.View entries = Snapshot();
         List<string> names = Participants(entries);
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -124,12 +124,12 @@ public sealed class SwitchRecorder : IDisposable
                 json.WriteEndObject();
             }
 
-            double end = entries.Length == 0 ? 0 : Micros(Stopwatch.GetTimestamp());
-            for (int i = 0; i < entries.Length; i++)
+            double end = entries.Count == 0 ? 0 : Micros(Stopwatch.GetTimestamp());
+            for (int i = 0; i < entries.Count; i++)
             {
                 Entry e = entries[i];
                 double ts = Micros(e.Timestamp);
-                double next = i + 1 < entries.Length ? Micros(entries[i + 1].Timestamp) : end;
+                double next = i + 1 < entries.Count ? Micros(entries[i + 1].Timestamp) : end;
                 json.WriteStartObject();
                 json.WriteString("name", e.Target);
                 json.WriteString("cat", "greenlet");
@@ -169,10 +169,10 @@ public sealed class SwitchRecorder : IDisposable
         return safe.ToString().Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
     }
 
-    private static List<string> Participants(Entry[] entries)
+    private static List<string> Participants(SwitchEntryLog<Entry>.View entries)
     {
         var names = new List<string>();
-        foreach (Entry e in entries)
+        foreach (Entry e in entries.Items())
         {
             if (!names.Contains(e.Origin))
             {
@@ -190,11 +190,11 @@ public sealed class SwitchRecorder : IDisposable
 
     private double Micros(long timestamp) => (timestamp - _start) * 1_000_000.0 / Stopwatch.Frequency;
 
-    private Entry[] Snapshot()
+    private SwitchEntryLog<Entry>.View Snapshot()
     {
         lock (_lock)
         {
-            return [.. _entries];
+            return _entries.Snapshot();
         }
     }
 

@@ -8,7 +8,7 @@ internal sealed class AsyncHubTestSubject(Func<ValueTask> body) : HubTestSubject
 {
     public override string RunMember => "await HubTest.RunAsync";
 
-    public override HubTestOutcome RunOnce(HubScheduleChooser chooser, bool virtualTime)
+    public override async ValueTask<HubTestOutcome> RunOnceAsync(HubScheduleChooser chooser, bool virtualTime)
     {
         Task<HubTestOutcome> run;
         using (ExecutionContext.SuppressFlow())
@@ -18,8 +18,9 @@ internal sealed class AsyncHubTestSubject(Func<ValueTask> body) : HubTestSubject
 
         try
         {
-            // The caller is HubTest's own driver thread (see HubTest.OffThread), never a pool thread it would starve.
-            return run.GetAwaiter().GetResult();
+            // Not on the caller's context: the driver between runs touches no greenlet, and must not wait for the caller's
+            // own tree or UI thread to run it.
+            return await run.ConfigureAwait(false);
         }
         catch (Exception e)
         {

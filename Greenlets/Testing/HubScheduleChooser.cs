@@ -10,8 +10,7 @@ internal sealed class HubScheduleChooser : IHubChooser
 
     private readonly HubSchedule _strategy;
     private readonly int[]? _replay;
-    private readonly List<int> _choices = [];
-    private readonly List<int> _counts = [];
+    private readonly HubChoiceLog _log = new();
     private readonly Dictionary<object, long> _priorities = new(ReferenceEqualityComparer.Instance);
     private readonly int[] _changePoints = new int[ChangePoints];
     private readonly int _horizon;
@@ -24,7 +23,7 @@ internal sealed class HubScheduleChooser : IHubChooser
     /// <param name="seed">The seed of the random strategies.</param>
     /// <param name="replay">Choices to make first, or null.</param>
     /// <param name="horizon">For PCT, how many choices the run is expected to make: change points fall among them.</param>
-    /// <param name="exactCounts">Whether <see cref="Counts"/> must hold every choice's full number of candidates (the
+    /// <param name="exactCounts">Whether the <see cref="Log"/>'s counts must hold every choice's full number of candidates (the
     /// exhaustive walk needs them); otherwise a FIFO choice only looks far enough to see that it is a choice.</param>
     public HubScheduleChooser(HubSchedule strategy, int seed, int[]? replay, int horizon = 64, bool exactCounts = false)
     {
@@ -39,12 +38,9 @@ internal sealed class HubScheduleChooser : IHubChooser
         }
     }
 
-    /// <summary>Gets the choices made, in order.</summary>
-    public IReadOnlyList<int> Choices => _choices;
-
-    /// <summary>Gets, for each choice, how many candidates there were (at a FIFO pick without exact counts: 2 when there
-    /// were two or more, see <see cref="CandidateLimit"/>).</summary>
-    public IReadOnlyList<int> Counts => _counts;
+    /// <summary>Gets the choices made, in order, and for each how many candidates there were (at a FIFO pick without
+    /// exact counts: 2 when there were two or more, see <see cref="CandidateLimit"/>).</summary>
+    public HubChoiceLog Log => _log;
 
     /// <summary>Gets the index of the first replayed choice that did not fit its candidates (the body does not match the
     /// schedule: changed, or not deterministic), or -1.</summary>
@@ -53,12 +49,12 @@ internal sealed class HubScheduleChooser : IHubChooser
     /// <summary>Gets how many candidates the next choice needs: all of them, except for a FIFO pick (the strategy, the
     /// replay's end, or the clean-up) that need not count them, for which two tell that it is a choice to record.</summary>
     public int CandidateLimit =>
-        _stopped || (!_exactCounts && _strategy == HubSchedule.Fifo && (_replay is null || _choices.Count >= _replay.Length))
+        _stopped || (!_exactCounts && _strategy == HubSchedule.Fifo && (_replay is null || _log.Length >= _replay.Length))
             ? 2
             : int.MaxValue;
 
     /// <summary>Gets the recorded schedule's text.</summary>
-    public string Schedule => HubScheduleText.Format(_choices);
+    public string Schedule => _log.Format();
 
     /// <summary>Ends the recording: the rest of the run (its clean-up) is FIFO.</summary>
     public void Stop() => _stopped = true;
@@ -70,7 +66,7 @@ internal sealed class HubScheduleChooser : IHubChooser
             return 0;
         }
 
-        int step = _choices.Count;
+        int step = _log.Length;
         int choice;
         if (_replay is not null && step < _replay.Length)
         {
@@ -95,8 +91,7 @@ internal sealed class HubScheduleChooser : IHubChooser
             };
         }
 
-        _choices.Add(choice);
-        _counts.Add(candidates.Length);
+        _log.Add(choice, candidates.Length);
         return choice;
     }
 

@@ -12,35 +12,50 @@ internal static class HubScheduleText
     // A run shorter than this is written out: "0000" is no longer than "0{4}".
     private const int ShortestRun = 5;
 
-    public static string Format(IReadOnlyList<int> choices)
+    /// <summary>Formats a schedule given choice by choice.</summary>
+    public static string Format(IReadOnlyList<int> choices) => Format(choices.Select(static c => (c, 1)));
+
+    /// <summary>Formats a schedule given as runs of one choice repeated; adjacent runs of the same choice are merged.</summary>
+    public static string Format(IEnumerable<(int Choice, int Repeat)> runs)
     {
         var text = new StringBuilder();
-        for (int i = 0; i < choices.Count;)
+        int choice = -1;
+        int run = 0;
+        foreach ((int next, int repeat) in runs)
         {
-            int choice = choices[i];
-            int run = 1;
-            while (i + run < choices.Count && choices[i + run] == choice)
+            if (next != choice)
             {
-                run++;
+                Append(text, choice, run);
+                choice = next;
+                run = 0;
             }
 
-            string token = choice < Digits.Length ? Digits[choice].ToString() : string.Create(CultureInfo.InvariantCulture, $"({choice})");
-            if (run >= ShortestRun)
-            {
-                text.Append(token).Append('{').Append(run.ToString(CultureInfo.InvariantCulture)).Append('}');
-            }
-            else
-            {
-                for (int r = 0; r < run; r++)
-                {
-                    text.Append(token);
-                }
-            }
-
-            i += run;
+            run += repeat;
         }
 
+        Append(text, choice, run);
         return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, int choice, int run)
+    {
+        if (run == 0)
+        {
+            return;
+        }
+
+        string token = choice < Digits.Length ? Digits[choice].ToString() : string.Create(CultureInfo.InvariantCulture, $"({choice})");
+        if (run >= ShortestRun)
+        {
+            text.Append(token).Append('{').Append(run.ToString(CultureInfo.InvariantCulture)).Append('}');
+        }
+        else
+        {
+            for (int r = 0; r < run; r++)
+            {
+                text.Append(token);
+            }
+        }
     }
 
     /// <exception cref="FormatException">The text is not a schedule.</exception>

@@ -14,7 +14,7 @@ public static partial class HubTest
     /// <remarks>
     /// <para>The run is isolated from the caller: the body starts in an empty flow (the caller's
     /// <see cref="AsyncLocal{T}"/> values do not reach it), so the caller's own async tree and hub are not touched, and
-    /// the runs are driven from a thread of their own, so no thread-pool thread is blocked. The returned task completes
+    /// no thread is blocked: the run goes to the thread pool, and the returned task completes from there. The returned task completes
     /// when the run has ended (its tasks killed and its hub ended). Awaiting it from async greenlet code keeps that
     /// greenlet's baton, as any raw <see cref="Task"/> does: its tree waits meanwhile.</para>
     /// <para>After the body's task completes the hub runs until nothing is left (<see cref="AsyncHub.WaitAllAsync"/>);
@@ -34,7 +34,7 @@ public static partial class HubTest
         ArgumentNullException.ThrowIfNull(body);
         options ??= new HubTestOptions();
         int[]? replay = CheckOptions(options);
-        return OffThread(() => RunUnder(new AsyncHubTestSubject(body), options, replay));
+        return RunUnderAsync(new AsyncHubTestSubject(body), options, replay).AsTask();
     }
 
     /// <summary>Runs <paramref name="body"/> under many schedules on virtual time, each on a fresh async hub, and stops at
@@ -51,32 +51,6 @@ public static partial class HubTest
         ArgumentNullException.ThrowIfNull(body);
         options ??= new HubExploreOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxSchedules, nameof(options.MaxSchedules));
-        return OffThread(() => ExploreUnder(new AsyncHubTestSubject(body), options));
-    }
-
-    /// <summary>Runs <paramref name="drive"/> on a thread of its own, which blocks on each run in turn; the task carries
-    /// its result or exception.</summary>
-    private static Task<T> OffThread<T>(Func<T> drive)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                done.SetResult(drive());
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "HubTest async runs",
-        };
-
-        // Unsafe: the caller's ExecutionContext (its async tree above all) must not flow into the runs.
-        thread.UnsafeStart();
-        return done.Task;
+        return ExploreUnderAsync(new AsyncHubTestSubject(body), options).AsTask();
     }
 }

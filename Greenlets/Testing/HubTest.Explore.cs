@@ -27,22 +27,22 @@ public static partial class HubTest
         ArgumentNullException.ThrowIfNull(body);
         options ??= new HubExploreOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxSchedules, nameof(options.MaxSchedules));
-        return ExploreUnder(new ThreadHubTestSubject(body), options);
+        return Completed(ExploreUnderAsync(new ThreadHubTestSubject(body), options));
     }
 
     /// <summary>The exploration of <paramref name="subject"/>, exhaustive or random; the same for both hub kinds.</summary>
-    private static HubExploreResult ExploreUnder(HubTestSubject subject, HubExploreOptions options) =>
-        options.Exhaustive ? ExploreAll(subject, options) : ExploreRandom(subject, options);
+    private static ValueTask<HubExploreResult> ExploreUnderAsync(HubTestSubject subject, HubExploreOptions options) =>
+        options.Exhaustive ? ExploreAllAsync(subject, options) : ExploreRandomAsync(subject, options);
 
-    private static HubExploreResult ExploreAll(HubTestSubject subject, HubExploreOptions options)
+    private static async ValueTask<HubExploreResult> ExploreAllAsync(HubTestSubject subject, HubExploreOptions options)
     {
         int[] prefix = [];
         for (int run = 1; run <= options.MaxSchedules; run++)
         {
-            HubTestOutcome outcome = subject.RunOnce(new HubScheduleChooser(HubSchedule.Fifo, options.Seed, prefix, exactCounts: true), virtualTime: true);
+            HubTestOutcome outcome = await subject.RunOnceAsync(new HubScheduleChooser(HubSchedule.Fifo, options.Seed, prefix, exactCounts: true), virtualTime: true).ConfigureAwait(false);
             if (outcome.Failure is not null)
             {
-                return new HubExploreResult(run, exhausted: false, Shrink(subject, outcome, options.Seed));
+                return new HubExploreResult(run, exhausted: false, await ShrinkAsync(subject, outcome, options.Seed).ConfigureAwait(false));
             }
 
             // The next leaf depth-first: bump the latest choice that has an untried candidate, drop what came after it.
@@ -63,17 +63,17 @@ public static partial class HubTest
         return new HubExploreResult(options.MaxSchedules, exhausted: false, failure: null);
     }
 
-    private static HubExploreResult ExploreRandom(HubTestSubject subject, HubExploreOptions options)
+    private static async ValueTask<HubExploreResult> ExploreRandomAsync(HubTestSubject subject, HubExploreOptions options)
     {
         int horizon = 16;
         for (int run = 1; run <= options.MaxSchedules; run++)
         {
             int seed = HubScheduleRandom.Derive(options.Seed, run);
             HubSchedule strategy = run % 2 == 1 ? HubSchedule.Random : HubSchedule.Pct;
-            HubTestOutcome outcome = subject.RunOnce(new HubScheduleChooser(strategy, seed, replay: null, horizon), virtualTime: true);
+            HubTestOutcome outcome = await subject.RunOnceAsync(new HubScheduleChooser(strategy, seed, replay: null, horizon), virtualTime: true).ConfigureAwait(false);
             if (outcome.Failure is not null)
             {
-                return new HubExploreResult(run, exhausted: false, Shrink(subject, outcome, seed));
+                return new HubExploreResult(run, exhausted: false, await ShrinkAsync(subject, outcome, seed).ConfigureAwait(false));
             }
 
             // PCT's change points fall among the choices a run makes: learn how many that is.
@@ -85,7 +85,7 @@ public static partial class HubTest
 
     /// <summary>Puts deviations from FIFO back to FIFO, one at a time, keeping each change that still fails with the
     /// same type of exception; returns the failure of the smallest schedule found.</summary>
-    private static HubScheduleException Shrink(HubTestSubject subject, HubTestOutcome failing, int seed)
+    private static async ValueTask<HubScheduleException> ShrinkAsync(HubTestSubject subject, HubTestOutcome failing, int seed)
     {
         Type kind = failing.Failure!.GetType();
         int budget = ShrinkBudget;
@@ -103,7 +103,7 @@ public static partial class HubTest
                 int[] candidate = [.. failing.Choices];
                 candidate[i] = 0;
                 budget--;
-                HubTestOutcome outcome = subject.RunOnce(new HubScheduleChooser(HubSchedule.Fifo, seed, candidate), virtualTime: true);
+                HubTestOutcome outcome = await subject.RunOnceAsync(new HubScheduleChooser(HubSchedule.Fifo, seed, candidate), virtualTime: true).ConfigureAwait(false);
                 if (outcome.Failure?.GetType() == kind && Deviations(outcome.Choices) < Deviations(failing.Choices))
                 {
                     failing = outcome;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Greenlets.Internal;
 
 namespace Greenlets;
@@ -37,7 +38,7 @@ public static partial class HubTest
         ArgumentNullException.ThrowIfNull(body);
         options ??= new HubTestOptions();
         int[]? replay = CheckOptions(options);
-        return RunUnder(new ThreadHubTestSubject(body), options, replay);
+        return Completed(RunUnderAsync(new ThreadHubTestSubject(body), options, replay));
     }
 
     /// <summary>Checks the options before anything runs; returns the parsed replay, or null.</summary>
@@ -60,10 +61,10 @@ public static partial class HubTest
 
     /// <summary>One run of <paramref name="subject"/> under the options' strategy or replay: its result, or its failure
     /// as a <see cref="HubScheduleException"/>; the same for both hub kinds.</summary>
-    private static HubTestRun RunUnder(HubTestSubject subject, HubTestOptions options, int[]? replay)
+    private static async ValueTask<HubTestRun> RunUnderAsync(HubTestSubject subject, HubTestOptions options, int[]? replay)
     {
         var chooser = new HubScheduleChooser(options.Schedule, options.Seed, replay);
-        HubTestOutcome outcome = subject.RunOnce(chooser, options.VirtualTime);
+        HubTestOutcome outcome = await subject.RunOnceAsync(chooser, options.VirtualTime).ConfigureAwait(false);
         string? note = chooser.Diverged >= 0
             ? $"The replayed schedule does not fit this body from choice {chooser.Diverged} on (the body changed, or it is not deterministic); the rest ran FIFO."
             : null;
@@ -78,5 +79,13 @@ public static partial class HubTest
         }
 
         return new HubTestRun(outcome.Schedule, options.Seed, outcome.Elapsed, outcome.Events);
+    }
+
+    /// <summary>The result of a driver over a thread-hub subject, whose runs all complete before they return, so that
+    /// the driver (written once, awaiting each run) has completed too.</summary>
+    private static T Completed<T>(ValueTask<T> driver)
+    {
+        Debug.Assert(driver.IsCompleted, "a thread-hub run completes before RunOnceAsync returns");
+        return driver.GetAwaiter().GetResult();
     }
 }

@@ -55,5 +55,5 @@ internal sealed class HubTestRecording(HubScheduleChooser chooser, bool virtualT
 
     /// <summary>Builds the outcome of the run: the body's failure, else the first reported one, with the schedule.</summary>
     public HubTestOutcome Outcome(Exception? failure) =>
-        new(failure ?? _unobserved, chooser.Schedule, [.. chooser.Choices], [.. chooser.Counts], _events, _elapsed);
+        new(failure ?? _unobserved, chooser.Log, _events, _elapsed);
 }

@@ -6,7 +6,9 @@ internal sealed class ThreadHubTestSubject(Action body) : HubTestSubject
 {
     public override string RunMember => "HubTest.Run";
 
-    public override HubTestOutcome RunOnce(HubScheduleChooser chooser, bool virtualTime)
+    public override ValueTask<HubTestOutcome> RunOnceAsync(HubScheduleChooser chooser, bool virtualTime) => new(RunOnce(chooser, virtualTime));
+
+    private HubTestOutcome RunOnce(HubScheduleChooser chooser, bool virtualTime)
     {
         HubTestOutcome? outcome = null;
         Exception? crash = null;
