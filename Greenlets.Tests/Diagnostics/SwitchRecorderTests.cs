@@ -48,6 +48,35 @@ public sealed class SwitchRecorderTests
     });
 
     [Fact]
+    public void Dispose_OnAnotherThread_RestoresTheTracersOfTheTreesItRecorded() => OnThread.Run(() =>
+    {
+        // Async code disposes its recorder wherever its continuation runs: the trees it traced must be restored, not
+        // those of the disposing thread.
+        var recorder = new SwitchRecorder();
+        Exception? failure = null;
+        var other = new Thread(() =>
+        {
+            try
+            {
+                recorder.Dispose();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        other.UnsafeStart();
+        Assert.True(other.Join(TestTimeouts.Unexpected));
+        Assert.Null(failure);
+
+        Assert.Null(Greenlet.GetTrace());
+        Assert.Null(AsyncGreenlet.GetTrace());
+        var g = new Greenlet(() => { });
+        g.Switch();
+        Assert.Empty(recorder.Events);
+    });
+
+    [Fact]
     public void Dispose_RestoresPreviousTracerAndChains() => OnThread.Run(() =>
     {
         var outer = new List<string>();

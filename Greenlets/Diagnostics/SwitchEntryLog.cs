@@ -3,8 +3,10 @@ namespace Greenlets.Internal;
 /// <summary>An append-only log of a recorder's entries, kept in fixed chunks: appending never copies what is already
 /// there, and no chunk is large enough for the large-object heap (issue 13: one growing list of 20,000 entries was
 /// re-copied at each doubling, landed on the large-object heap and cost a Gen2 collection every other test run).</summary>
-/// <remarks>Not thread-safe: the recorder appends and snapshots under its lock. A <see cref="View"/> taken then stays
-/// valid while the log grows, because a slot once written is never written again and chunks are never moved.</remarks>
+/// <remarks>One writer at a time (the recorder's lock, or the one tree whose baton orders its events); readers on any
+/// thread. Each entry and chunk is published before the count that covers it, so a <see cref="View"/> sees only written
+/// entries, and it stays valid while the log grows, because a slot once written is never written again and full chunks
+/// are never moved.</remarks>
 /// <typeparam name="T">The entry type.</typeparam>
 internal sealed class SwitchEntryLog<T>
     where T : struct
@@ -16,7 +18,7 @@ internal sealed class SwitchEntryLog<T>
     private int _count;
 
     /// <summary>Gets how many entries were appended.</summary>
-    public int Count => _count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Appends one entry.</summary>
     public void Add(in T entry)
@@ -27,15 +29,33 @@ internal sealed class SwitchEntryLog<T>
             // Only the small array of chunk references grows (and is replaced, so an older view keeps its own copy).
             T[][] chunks = new T[Math.Max(4, 2 * _chunks.Length)][];
             Array.Copy(_chunks, chunks, _chunks.Length);
-            _chunks = chunks;
+            Volatile.Write(ref _chunks, chunks);
         }
 
-        (_chunks[chunk] ??= new T[ChunkSize])[_count % ChunkSize] = entry;
-        _count++;
+        int slot = _count % ChunkSize;
+        T[]? current = _chunks[chunk];
+        if (current is null || slot == current.Length)
+        {
+            // The first chunk starts small and doubles up to full size, so a short recording stays small; the later ones
+            // are full size at once. A view still holding the old first chunk reads the same entries from it.
+            int size = chunk == 0 ? Math.Min(ChunkSize, Math.Max(16, 2 * (current?.Length ?? 0))) : ChunkSize;
+            var grown = new T[size];
+            current?.AsSpan().CopyTo(grown);
+            Volatile.Write(ref _chunks[chunk], grown);
+            current = grown;
+        }
+
+        current[slot] = entry;
+        Volatile.Write(ref _count, _count + 1);
     }
 
     /// <summary>Gets the entries appended so far; later appends do not show in it.</summary>
-    public View Snapshot() => new(_chunks, _count);
+    public View Snapshot()
+    {
+        // The count first: the chunks read after it hold at least that many entries.
+        int count = Volatile.Read(ref _count);
+        return new(Volatile.Read(ref _chunks), count);
+    }
 
     /// <summary>A fixed prefix of the log, readable from any thread once taken.</summary>
     public readonly struct View(T[][] chunks, int count)

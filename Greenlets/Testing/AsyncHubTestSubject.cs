@@ -40,7 +40,7 @@ internal sealed class AsyncHubTestSubject(Func<ValueTask> body) : HubTestSubject
         // Numbered from here, after the hub itself: "async-greenlet-1" is the first greenlet the body creates.
         hub.NumberNamesPerTree();
         Exception? failure = null;
-        run.StartRecording();
+        run.StartRecording(SwitchRecorderScope.Flow);
         try
         {
             await body();

@@ -32,7 +32,9 @@ internal sealed class HubTestRecording(HubScheduleChooser chooser, bool virtualT
     }
 
     /// <summary>Starts recording switches; call it on the thread (flow) that runs the body.</summary>
-    public void StartRecording() => _recorder = new SwitchRecorder();
+    /// <param name="scope">The trees the body's greenlets live in.</param>
+    /// <remarks>Without timestamps: a run exposes its events, never a timeline.</remarks>
+    public void StartRecording(SwitchRecorderScope scope) => _recorder = new SwitchRecorder(scope, timestamps: false);
 
     /// <summary>Stops recording, stops the chooser and takes the elapsed time, before the hub is ended.</summary>
     public void StopRecording()

@@ -60,7 +60,7 @@ internal sealed class ThreadHubTestSubject(Action body) : HubTestSubject
         // Numbered from here, after the hub itself: "greenlet-1" is the first greenlet the body creates.
         hub.Tree.LocalNames = 0;
         Exception? failure = null;
-        run.StartRecording();
+        run.StartRecording(SwitchRecorderScope.ThreadAndFlow);
         try
         {
             body();
