@@ -1,67 +1,40 @@
-using System.Runtime.CompilerServices;
-
 namespace Greenlets.Tests;
 
 /// <summary><see cref="AsyncGreenlet"/> behind <see cref="IGreenletBackend"/>: each main runs in a fresh async flow (its own tree).</summary>
-public sealed class AsyncGreenletBackend : IGreenletBackend
+public sealed class AsyncGreenletBackend : GreenletBackend<AsyncGreenlet>
 {
-    private static readonly ConditionalWeakTable<AsyncGreenlet, Handle> Handles = [];
-
     public static AsyncGreenletBackend Instance { get; } = new();
 
-    public IGreenletHandle Current => Wrap(AsyncGreenlet.Current);
+    public override IGreenletHandle Current => Wrap(AsyncGreenlet.Current);
 
-    public bool IsTracing => AsyncGreenlet.GetTrace() is not null;
+    public override bool IsTracing => AsyncGreenlet.GetTrace() is not null;
 
-    public void RunMain(Func<Task> body) => AsyncTestFlow.Run(body);
+    public override void RunMain(Func<Task> body) => AsyncTestFlow.Run(body);
 
-    public IGreenletHandle Create(Func<object?, Task<object?>> run, IGreenletHandle? parent = null) =>
+    public override IGreenletHandle Create(Func<object?, Task<object?>> run, IGreenletHandle? parent = null) =>
         Wrap(new AsyncGreenlet(arg => new ValueTask<object?>(run(arg)), Unwrap(parent)));
 
-    public IGreenletHandle? CreateWithoutRun(IGreenletHandle? parent = null)
+    public override IGreenletHandle? CreateWithoutRun(IGreenletHandle? parent = null)
     {
         // An async greenlet always has a body: a null one is refused at construction, before anything changes.
         Assert.Throws<ArgumentNullException>(() => new AsyncGreenlet(null!, Unwrap(parent)));
         return null;
     }
 
-    public void SetTrace(Action<GreenletTraceEvent, IGreenletHandle, IGreenletHandle>? tracer) =>
+    public override void SetTrace(Action<GreenletTraceEvent, IGreenletHandle, IGreenletHandle>? tracer) =>
         AsyncGreenlet.SetTrace(tracer is null ? null : (e, o, t) => tracer(e, Wrap(o), Wrap(t)));
 
-    private static Handle Wrap(AsyncGreenlet greenlet) => Handles.GetValue(greenlet, g => new Handle(g));
+    protected override async Task<object?> SwitchInto(AsyncGreenlet greenlet, object? value) => await greenlet.SwitchAsync(value);
 
-    private static AsyncGreenlet? Unwrap(IGreenletHandle? handle) => ((Handle?)handle)?.Greenlet;
+    protected override async Task<object?> ThrowInto(AsyncGreenlet greenlet, Exception? exception) => await greenlet.ThrowAsync(exception);
 
-    private sealed class Handle(AsyncGreenlet greenlet) : IGreenletHandle
-    {
-        public AsyncGreenlet Greenlet { get; } = greenlet;
+    protected override string NameOf(AsyncGreenlet greenlet) => greenlet.Name;
 
-        public string Name
-        {
-            get => Greenlet.Name;
-            set => Greenlet.Name = value;
-        }
+    protected override void SetName(AsyncGreenlet greenlet, string name) => greenlet.Name = name;
 
-        public IGreenletHandle? Parent
-        {
-            get => Greenlet.Parent is { } p ? Wrap(p) : null;
-            set => Greenlet.Parent = Unwrap(value)!;
-        }
+    protected override AsyncGreenlet? ParentOf(AsyncGreenlet greenlet) => greenlet.Parent;
 
-        public GreenletState State => Greenlet.State;
+    protected override void SetParent(AsyncGreenlet greenlet, AsyncGreenlet? parent) => greenlet.Parent = parent!;
 
-        public bool IsStarted => Greenlet.IsStarted;
-
-        public bool IsActive => Greenlet.IsActive;
-
-        public bool IsDead => Greenlet.IsDead;
-
-        public bool IsMain => Greenlet.IsMain;
-
-        public async Task<object?> Switch(object? value = null) => await Greenlet.SwitchAsync(value);
-
-        public async Task<object?> Throw(Exception? exception = null) => await Greenlet.ThrowAsync(exception);
-
-        public override string ToString() => Greenlet.ToString();
-    }
+    protected override Lifecycle LifecycleOf(AsyncGreenlet g) => new(g.State, g.IsStarted, g.IsActive, g.IsDead, g.IsMain);
 }

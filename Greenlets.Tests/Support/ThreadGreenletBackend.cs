@@ -1,31 +1,37 @@
-using System.Runtime.CompilerServices;
-
 namespace Greenlets.Tests;
 
 /// <summary><see cref="Greenlet"/> (thread fibers) behind <see cref="IGreenletBackend"/>: each main runs on its own thread's tree.</summary>
-public sealed class ThreadGreenletBackend : IGreenletBackend
+public sealed class ThreadGreenletBackend : GreenletBackend<Greenlet>
 {
-    private static readonly ConditionalWeakTable<Greenlet, Handle> Handles = [];
-
     public static ThreadGreenletBackend Instance { get; } = new();
 
-    public IGreenletHandle Current => Wrap(Greenlet.Current);
+    public override IGreenletHandle Current => Wrap(Greenlet.Current);
 
-    public bool IsTracing => Greenlet.GetTrace() is not null;
+    public override bool IsTracing => Greenlet.GetTrace() is not null;
 
-    public void RunMain(Func<Task> body) => OnThread.Run(() => body().GetAwaiter().GetResult());
+    public override void RunMain(Func<Task> body) => OnThread.Run(() => body().GetAwaiter().GetResult());
 
-    public IGreenletHandle Create(Func<object?, Task<object?>> run, IGreenletHandle? parent = null) =>
+    public override IGreenletHandle Create(Func<object?, Task<object?>> run, IGreenletHandle? parent = null) =>
         Wrap(new Greenlet(arg => run(arg).GetAwaiter().GetResult(), Unwrap(parent)));
 
-    public IGreenletHandle? CreateWithoutRun(IGreenletHandle? parent = null) => Wrap(new NoRunGreenlet(Unwrap(parent)));
+    public override IGreenletHandle? CreateWithoutRun(IGreenletHandle? parent = null) => Wrap(new NoRunGreenlet(Unwrap(parent)));
 
-    public void SetTrace(Action<GreenletTraceEvent, IGreenletHandle, IGreenletHandle>? tracer) =>
+    public override void SetTrace(Action<GreenletTraceEvent, IGreenletHandle, IGreenletHandle>? tracer) =>
         Greenlet.SetTrace(tracer is null ? null : (e, o, t) => tracer(e, Wrap(o), Wrap(t)));
 
-    private static Handle Wrap(Greenlet greenlet) => Handles.GetValue(greenlet, g => new Handle(g));
+    protected override Task<object?> SwitchInto(Greenlet greenlet, object? value) => Complete(() => greenlet.Switch(value));
 
-    private static Greenlet? Unwrap(IGreenletHandle? handle) => ((Handle?)handle)?.Greenlet;
+    protected override Task<object?> ThrowInto(Greenlet greenlet, Exception? exception) => Complete(() => greenlet.Throw(exception));
+
+    protected override string NameOf(Greenlet greenlet) => greenlet.Name;
+
+    protected override void SetName(Greenlet greenlet, string name) => greenlet.Name = name;
+
+    protected override Greenlet? ParentOf(Greenlet greenlet) => greenlet.Parent;
+
+    protected override void SetParent(Greenlet greenlet, Greenlet? parent) => greenlet.Parent = parent!;
+
+    protected override Lifecycle LifecycleOf(Greenlet g) => new(g.State, g.IsStarted, g.IsActive, g.IsDead, g.IsMain);
 
     // The thread backend's operations are synchronous: their outcome, as a completed task.
     private static Task<object?> Complete(Func<object?> operation)
@@ -38,38 +44,5 @@ public sealed class ThreadGreenletBackend : IGreenletBackend
         {
             return Task.FromException<object?>(e);
         }
-    }
-
-    private sealed class Handle(Greenlet greenlet) : IGreenletHandle
-    {
-        public Greenlet Greenlet { get; } = greenlet;
-
-        public string Name
-        {
-            get => Greenlet.Name;
-            set => Greenlet.Name = value;
-        }
-
-        public IGreenletHandle? Parent
-        {
-            get => Greenlet.Parent is { } p ? Wrap(p) : null;
-            set => Greenlet.Parent = Unwrap(value)!;
-        }
-
-        public GreenletState State => Greenlet.State;
-
-        public bool IsStarted => Greenlet.IsStarted;
-
-        public bool IsActive => Greenlet.IsActive;
-
-        public bool IsDead => Greenlet.IsDead;
-
-        public bool IsMain => Greenlet.IsMain;
-
-        public Task<object?> Switch(object? value = null) => Complete(() => Greenlet.Switch(value));
-
-        public Task<object?> Throw(Exception? exception = null) => Complete(() => Greenlet.Throw(exception));
-
-        public override string ToString() => Greenlet.ToString();
     }
 }

@@ -43,6 +43,19 @@ internal static class AsyncTestBodies
         return string.Join(" ", log);
     }
 
+    /// <summary>Three async greenlets that each sleep one second, then log their name, so that their timers fall due at
+    /// the same instant; returns the order they woke in.</summary>
+    public static async ValueTask<string> TimersDueAtOnce()
+    {
+        var log = new List<string>();
+        await AsyncHub.JoinAllAsync([.. new[] { "a", "b", "c" }.Select(name => AsyncHub.Spawn(async () =>
+        {
+            await AsyncHub.SleepAsync(TimeSpan.FromSeconds(1));
+            log.Add(name);
+        }))]);
+        return string.Concat(log);
+    }
+
     /// <summary>A queue, an event, a lock and yields between four named async tasks, logging what happens.</summary>
     public static async ValueTask Mixed(Action<string> log)
     {

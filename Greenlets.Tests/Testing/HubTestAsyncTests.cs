@@ -107,13 +107,11 @@ public sealed class HubTestAsyncTests
             runs.Add(await Guard(HubTest.RunAsync(() => AsyncTestBodies.Mixed(_ => { }), options)));
         }
 
-        Assert.All(runs, r => Assert.Equal(runs[0].Schedule, r.Schedule));
-        Assert.All(runs, r => Assert.Equal(runs[0].Events, r.Events));
+        Assert.All(runs, r => HubTestAssert.SameRun(runs[0], r));
         Assert.Contains(runs[0].Schedule, c => c != '0');
 
         HubTestRun replayed = await Guard(HubTest.RunAsync(() => AsyncTestBodies.Mixed(_ => { }), new HubTestOptions { Replay = runs[0].Schedule }));
-        Assert.Equal(runs[0].Schedule, replayed.Schedule);
-        Assert.Equal(runs[0].Events, replayed.Events);
+        HubTestAssert.SameRun(runs[0], replayed);
     }
 
     [Fact]
@@ -161,9 +159,8 @@ public sealed class HubTestAsyncTests
         HubTestRun onThreadsReplayed = OnThread.Run(() => HubTest.Run(() => TestBodies.Mixed(_ => { }), new HubTestOptions { Replay = onThreads.Schedule }));
 
         Assert.NotEmpty(fifo.Schedule);
-        Assert.Equal(fifo.Events, replayed.Events);
-        Assert.Equal(fifo.Schedule, replayed.Schedule);
-        Assert.Equal(onThreads.Schedule, onThreadsReplayed.Schedule);
+        HubTestAssert.SameRun(fifo, replayed);
+        HubTestAssert.SameRun(onThreads, onThreadsReplayed);
     }
 
     [Fact]
@@ -185,14 +182,10 @@ public sealed class HubTestAsyncTests
             FailAfterAYield,
             new HubTestOptions { Schedule = HubSchedule.Random, Seed = 7 })));
 
-        SomeException inner = Assert.IsType<SomeException>(e.InnerException);
-        Assert.Contains(nameof(FailAfterAYield), inner.StackTrace, StringComparison.Ordinal);
-        Assert.Equal(7, e.Seed);
-        Assert.Contains($"HubTest.RunAsync(body, new HubTestOptions {{ Replay = \"{e.Schedule}\" }})", e.Message, StringComparison.Ordinal);
-        Assert.NotEmpty(e.Events);
+        HubTestAssert.BodyFailure<SomeException>(e, nameof(FailAfterAYield), 7, $"HubTest.RunAsync(body, new HubTestOptions {{ Replay = \"{e.Schedule}\" }})");
 
         var again = await Assert.ThrowsAsync<HubScheduleException>(() => Guard(HubTest.RunAsync(FailAfterAYield, new HubTestOptions { Replay = e.Schedule })));
-        Assert.Equal(e.Events, again.Events);
+        HubTestAssert.SameFailure(e, again);
     }
 
     [Fact]
@@ -365,27 +358,9 @@ public sealed class HubTestAsyncTests
     }
 
     [Fact]
-    public async Task RunAsync_TimersDueAtOnce_EveryOrderIsReachable()
-    {
-        var orders = new HashSet<string>();
-        HubExploreResult result = await Guard(HubTest.ExploreAsync(
-            async () =>
-            {
-                var log = new List<string>();
-                await AsyncHub.JoinAllAsync([.. new[] { "a", "b", "c" }.Select(name => AsyncHub.Spawn(async () =>
-                {
-                    await AsyncHub.SleepAsync(TimeSpan.FromSeconds(1));
-                    log.Add(name);
-                }))]);
-                orders.Add(string.Concat(log));
-            },
-            new HubExploreOptions { Exhaustive = true }));
-
-        // 3! start orders times 3! wake orders of the timers due at the same instant.
-        Assert.True(result.Exhausted);
-        Assert.Equal(36, result.SchedulesRun);
-        Assert.Equal(6, orders.Count);
-    }
+    public Task RunAsync_TimersDueAtOnce_EveryOrderIsReachable() =>
+        // 3! start orders times 3! wake orders of the timers due at the same instant, which give the 3! wake orders.
+        HubTestAssert.ExploresAllAsync(AsyncTestBodies.TimersDueAtOnce, schedules: 36, outcomes: 6);
 
     [Fact]
     public async Task RunAsync_ReplayOfAnotherBody_ThrowsInvalidOperationException()
@@ -419,18 +394,9 @@ public sealed class HubTestAsyncTests
     }
 
     [Fact]
-    public async Task ExploreAsync_ThreeAsyncGreenletsOfTwoSteps_RunsEachOf90InterleavingsOnce()
-    {
-        var seen = new List<string>();
-        HubExploreResult result = await Guard(HubTest.ExploreAsync(async () => seen.Add(await AsyncTestBodies.ThreeByTwo()), new HubExploreOptions { Exhaustive = true }));
-
+    public Task ExploreAsync_ThreeAsyncGreenletsOfTwoSteps_RunsEachOf90InterleavingsOnce() =>
         // 6! / (2! 2! 2!) = 90 ways to interleave three greenlets of two steps, each step order kept.
-        Assert.True(result.Exhausted);
-        Assert.Null(result.Failure);
-        Assert.Equal(90, result.SchedulesRun);
-        Assert.Equal(90, seen.Count);
-        Assert.Equal(90, seen.Distinct().Count());
-    }
+        HubTestAssert.ExploresAllAsync(AsyncTestBodies.ThreeByTwo, schedules: 90, outcomes: 90);
 
     [Fact]
     public async Task RunAsync_LostUpdateUnderFifo_Passes()
@@ -477,9 +443,7 @@ public sealed class HubTestAsyncTests
     private static async Task AssertReplays(HubScheduleException failure)
     {
         var replayed = await Assert.ThrowsAsync<HubScheduleException>(() => Guard(HubTest.RunAsync(AsyncTestBodies.LostUpdate, new HubTestOptions { Replay = failure.Schedule })));
-        Assert.Equal(failure.Schedule, replayed.Schedule);
-        Assert.Equal(failure.Events, replayed.Events);
-        Assert.IsType<InvalidOperationException>(replayed.InnerException);
+        HubTestAssert.SameFailure(failure, replayed);
     }
 
     [Fact]

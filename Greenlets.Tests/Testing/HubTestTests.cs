@@ -97,13 +97,11 @@ public sealed class HubTestTests
         var options = new HubTestOptions { Schedule = strategy, Seed = 42 };
         HubTestRun[] runs = OnThread.Run(() => Enumerable.Range(0, 100).Select(_ => HubTest.Run(() => TestBodies.Mixed(_ => { }), options)).ToArray());
 
-        Assert.All(runs, r => Assert.Equal(runs[0].Schedule, r.Schedule));
-        Assert.All(runs, r => Assert.Equal(runs[0].Events, r.Events));
+        Assert.All(runs, r => HubTestAssert.SameRun(runs[0], r));
         Assert.Contains(runs[0].Schedule, c => c != '0');
 
         HubTestRun replayed = OnThread.Run(() => HubTest.Run(() => TestBodies.Mixed(_ => { }), new HubTestOptions { Replay = runs[0].Schedule }));
-        Assert.Equal(runs[0].Schedule, replayed.Schedule);
-        Assert.Equal(runs[0].Events, replayed.Events);
+        HubTestAssert.SameRun(runs[0], replayed);
     }
 
     [Fact]
@@ -199,14 +197,10 @@ public sealed class HubTestTests
             FailAfterAYield,
             new HubTestOptions { Schedule = HubSchedule.Random, Seed = 7 })));
 
-        SomeException inner = Assert.IsType<SomeException>(e.InnerException);
-        Assert.Contains(nameof(FailAfterAYield), inner.StackTrace, StringComparison.Ordinal);
-        Assert.Equal(7, e.Seed);
-        Assert.Contains($"new HubTestOptions {{ Replay = \"{e.Schedule}\" }}", e.Message, StringComparison.Ordinal);
-        Assert.NotEmpty(e.Events);
+        HubTestAssert.BodyFailure<SomeException>(e, nameof(FailAfterAYield), 7, $"new HubTestOptions {{ Replay = \"{e.Schedule}\" }}");
 
         var again = Assert.Throws<HubScheduleException>(() => OnThread.Run(() => HubTest.Run(FailAfterAYield, new HubTestOptions { Replay = e.Schedule })));
-        Assert.Equal(e.Events, again.Events);
+        HubTestAssert.SameFailure(e, again);
     }
 
     [Fact]
@@ -266,27 +260,9 @@ public sealed class HubTestTests
     });
 
     [Fact]
-    public void Run_TimersDueAtOnce_EveryOrderIsReachable()
-    {
-        var orders = new HashSet<string>();
-        HubExploreResult result = OnThread.Run(() => HubTest.Explore(
-            () =>
-            {
-                var log = new List<string>();
-                Hub.JoinAll([.. new[] { "a", "b", "c" }.Select(name => Hub.Spawn(() =>
-                {
-                    Hub.Sleep(TimeSpan.FromSeconds(1));
-                    log.Add(name);
-                }))]);
-                orders.Add(string.Concat(log));
-            },
-            new HubExploreOptions { Exhaustive = true }));
-
-        // 3! start orders times 3! wake orders of the timers due at the same instant.
-        Assert.True(result.Exhausted);
-        Assert.Equal(36, result.SchedulesRun);
-        Assert.Equal(6, orders.Count);
-    }
+    public void Run_TimersDueAtOnce_EveryOrderIsReachable() =>
+        // 3! start orders times 3! wake orders of the timers due at the same instant, which give the 3! wake orders.
+        HubTestAssert.ExploresAll(TestBodies.TimersDueAtOnce, schedules: 36, outcomes: 6);
 
     [Fact]
     public void Run_ReplayOfAnotherBody_ThrowsInvalidOperationException()

@@ -43,6 +43,19 @@ internal static class TestBodies
         return string.Join(" ", log);
     }
 
+    /// <summary>Three greenlets that each sleep one second, then log their name, so that their timers fall due at the
+    /// same instant; returns the order they woke in.</summary>
+    public static string TimersDueAtOnce()
+    {
+        var log = new List<string>();
+        Hub.JoinAll([.. new[] { "a", "b", "c" }.Select(name => Hub.Spawn(() =>
+        {
+            Hub.Sleep(TimeSpan.FromSeconds(1));
+            log.Add(name);
+        }))]);
+        return string.Concat(log);
+    }
+
     /// <summary>A queue, an event, a lock and yields between four named tasks, logging what happens.</summary>
     public static void Mixed(Action<string> log)
     {

@@ -189,6 +189,7 @@ public partial class AsyncGreenTask : AsyncGreenlet
         {
             await ThrowFromHubAsync(exception);
             killer?.Resume(null);
+            return null;
         });
         return killer is null ? default : KillWaitAsync(killer, timeout);
     }

@@ -84,6 +84,7 @@ public sealed partial class AsyncHub
             }
 
             killer?.Resume(null);
+            return null;
         });
         return killer is null ? default : KillWaitAsync(killer, survivors, timeout);
     }

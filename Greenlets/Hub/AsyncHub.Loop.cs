@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Greenlets.Internal;
 
 namespace Greenlets;
@@ -18,11 +17,12 @@ public sealed partial class AsyncHub
     internal void Schedule(Action callback) => _loop.Enqueue(HubReadyItem.Call(callback));
 
     /// <summary>Schedules <paramref name="callback"/>, awaited in the hub's own greenlet, in FIFO order with the ready
-    /// greenlets: a callback that switches (a kill, a link).</summary>
-    internal void ScheduleAsync(Func<ValueTask> callback) => _loop.Enqueue(HubReadyItem.CallAsync(callback));
+    /// greenlets: a callback that switches (a kill, a link). Its value is not used; it is a <see cref="ValueTask{TResult}"/>
+    /// so that the hub awaits every entry the same way (<see cref="HubLoopCore.Dispatch{THub, TResult}"/>).</summary>
+    internal void ScheduleAsync(Func<ValueTask<object?>> callback) => _loop.Enqueue(HubReadyItem.CallAsync(callback));
 
-    /// <summary>Runs <paramref name="callback"/>, awaited in the hub, right after the current entry.</summary>
-    internal void RunNextAsync(Func<ValueTask> callback) => _next.Enqueue(HubReadyItem.CallAsync(callback));
+    /// <summary>Runs <paramref name="callback"/>, awaited in the hub, right after the current entry (its value is not used).</summary>
+    internal void RunNextAsync(Func<ValueTask<object?>> callback) => _next.Enqueue(HubReadyItem.CallAsync(callback));
 
     /// <summary>Adds a scheduled task to start to the end of the ready queue.</summary>
     internal void EnqueueStart(AsyncGreenTask task) => _loop.Enqueue(HubReadyItem.Start(task));
@@ -115,46 +115,7 @@ public sealed partial class AsyncHub
 
             try
             {
-                switch (item.What)
-                {
-                    case HubReadyItem.Kind.Resume:
-                        var waiter = (HubWaiter)item.Target;
-
-                        // Killed or timed out after the wake was queued: the wait is over, nothing to resume.
-                        if (waiter.IsResumable)
-                        {
-                            var greenlet = (AsyncGreenlet)waiter.Party;
-                            _dispatching = greenlet;
-                            await greenlet.SwitchAsync(waiter);
-                        }
-
-                        break;
-                    case HubReadyItem.Kind.Start:
-                        var task = (AsyncGreenTask)item.Target;
-
-                        // Killed before it started: nothing to run.
-                        if (task.CanStartNow)
-                        {
-                            _dispatching = task;
-                            await task.SwitchAsync();
-                        }
-
-                        break;
-                    case HubReadyItem.Kind.ResumeForeign:
-                        var continuation = (AsyncForeignContinuation)item.Target;
-                        _dispatching = continuation.Greenlet;
-                        await continuation.ResumeAsync();
-                        break;
-                    case HubReadyItem.Kind.CallAsync:
-                        _dispatching = this;
-                        await ((Func<ValueTask>)item.Target)();
-                        break;
-                    default:
-                        Debug.Assert(item.What == HubReadyItem.Kind.Call, "an unknown ready entry");
-                        _dispatching = this;
-                        ((Action)item.Target)();
-                        break;
-                }
+                await HubLoopCore.Dispatch<Dispatcher, ValueTask<object?>>(item, new(this));
             }
             catch (GreenletExit)
             {
@@ -171,6 +132,46 @@ public sealed partial class AsyncHub
             {
                 _dispatching = null;
             }
+        }
+    }
+
+    /// <summary>The async hub's way to run a ready entry (<see cref="HubLoopCore.Dispatch{THub, TResult}"/>): it
+    /// gives the switch that <see cref="RunLoop"/> awaits, and records whose failure it would be.</summary>
+    private readonly struct Dispatcher(AsyncHub hub) : IHubDispatch<ValueTask<object?>>
+    {
+        public ValueTask<object?> Resume(HubWaiter waiter)
+        {
+            var greenlet = (AsyncGreenlet)waiter.Party;
+            hub._dispatching = greenlet;
+            return greenlet.SwitchAsync(waiter);
+        }
+
+        public bool CanStart(object task) => ((AsyncGreenTask)task).CanStartNow;
+
+        public ValueTask<object?> Start(object task)
+        {
+            var start = (AsyncGreenTask)task;
+            hub._dispatching = start;
+            return start.SwitchAsync();
+        }
+
+        public ValueTask<object?> Call(Action callback)
+        {
+            hub._dispatching = hub;
+            callback();
+            return default;
+        }
+
+        public ValueTask<object?> CallAsync(Func<ValueTask<object?>> callback)
+        {
+            hub._dispatching = hub;
+            return callback();
+        }
+
+        public ValueTask<object?> ResumeForeign(AsyncForeignContinuation continuation)
+        {
+            hub._dispatching = continuation.Greenlet;
+            return continuation.ResumeAsync();
         }
     }
 

@@ -309,11 +309,16 @@ public partial class GreenTask : Greenlet
     /// <summary>Starts the task from the hub unless it was killed first.</summary>
     internal void StartNow()
     {
-        if (!CanStartNow)
+        if (CanStartNow)
         {
-            return;
+            StartChecked();
         }
+    }
 
+    /// <summary>Starts the task from the hub, once <see cref="CanStartNow"/> said it may start (the hub's ready-queue
+    /// entry, whose check is the loop's: <see cref="HubLoopCore.Dispatch{THub, TResult}"/>).</summary>
+    internal void StartChecked()
+    {
         try
         {
             Switch();

@@ -21,6 +21,8 @@ public sealed partial class GreenTimeout
             {
                 await owner.ThrowAsync(_exception);
             }
+
+            return null;
         });
     }
 }

@@ -90,33 +90,7 @@ public sealed partial class Hub
     {
         try
         {
-            switch (item.What)
-            {
-                case HubReadyItem.Kind.Resume:
-                    var waiter = (HubWaiter)item.Target;
-
-                    // Killed or timed out after the wake was queued: the wait is over, nothing to resume.
-                    if (waiter.IsResumable)
-                    {
-                        var greenlet = (Greenlet)waiter.Party;
-                        _dispatching = greenlet;
-                        _relayable = true;
-                        greenlet.Switch(waiter);
-                    }
-
-                    break;
-                case HubReadyItem.Kind.Start:
-                    var task = (GreenTask)item.Target;
-                    _dispatching = task;
-                    _relayable = true;
-                    task.StartNow();
-                    break;
-                default:
-                    Debug.Assert(item.What == HubReadyItem.Kind.Call, "an unknown ready entry");
-                    _dispatching = this;
-                    ((Action)item.Target)();
-                    break;
-            }
+            HubLoopCore.Dispatch<Dispatcher, object?>(item, new(this));
         }
         catch (GreenletExit)
         {
@@ -135,6 +109,42 @@ public sealed partial class Hub
         }
 
         return true;
+    }
+
+    /// <summary>The thread hub's way to run a ready entry (<see cref="HubLoopCore.Dispatch{THub, TResult}"/>): a
+    /// blocking switch, back when the greenlet parks again; it records whose failure it would be, and lets the greenlet
+    /// it resumed or started relay the baton (<see cref="TryRelay"/>).</summary>
+    private readonly struct Dispatcher(Hub hub) : IHubDispatch<object?>
+    {
+        public object? Resume(HubWaiter waiter)
+        {
+            var greenlet = (Greenlet)waiter.Party;
+            hub._dispatching = greenlet;
+            hub._relayable = true;
+            return greenlet.Switch(waiter);
+        }
+
+        public bool CanStart(object task) => ((GreenTask)task).CanStartNow;
+
+        public object? Start(object task)
+        {
+            var start = (GreenTask)task;
+            hub._dispatching = start;
+            hub._relayable = true;
+            start.StartChecked();
+            return null;
+        }
+
+        public object? Call(Action callback)
+        {
+            hub._dispatching = hub;
+            callback();
+            return null;
+        }
+
+        public object? CallAsync(Func<ValueTask<object?>> callback) => throw new UnreachableException("an async hub's entry in a thread hub");
+
+        public object? ResumeForeign(AsyncForeignContinuation continuation) => throw new UnreachableException("an async hub's entry in a thread hub");
     }
 
     /// <summary>

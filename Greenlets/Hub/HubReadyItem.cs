@@ -22,8 +22,8 @@ internal readonly struct HubReadyItem
         /// hub), unless it was killed first.</summary>
         Start,
 
-        /// <summary>Await a <see cref="Func{ValueTask}"/> in the hub's own greenlet (an async hub only): a callback that
-        /// switches, such as a kill or a link.</summary>
+        /// <summary>Await a <see cref="Func{TResult}"/> of <see cref="ValueTask{TResult}"/> in the hub's own greenlet (an
+        /// async hub only): a callback that switches, such as a kill or a link; the value it gives is not used.</summary>
         CallAsync,
 
         /// <summary>Resume an async greenlet parked on a foreign await with its continuation (an async hub only).</summary>
@@ -36,7 +36,7 @@ internal readonly struct HubReadyItem
 
     public static HubReadyItem Call(Action callback) => new(Kind.Call, callback);
 
-    public static HubReadyItem CallAsync(Func<ValueTask> callback) => new(Kind.CallAsync, callback);
+    public static HubReadyItem CallAsync(Func<ValueTask<object?>> callback) => new(Kind.CallAsync, callback);
 
     public static HubReadyItem Resume(HubWaiter waiter) => new(Kind.Resume, waiter);
 

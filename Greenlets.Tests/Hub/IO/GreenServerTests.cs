@@ -197,128 +197,70 @@ public class GreenServerTests
     }
 
     [Fact]
-    public void Serve_AtThreadCap_ClosesTheUnservedClientReportsOnceAndResumes()
+    public void Serve_AtThreadCap_ClosesTheUnservedClientReportsOnceAndResumes() => OnServerWithReports((server, first, reported) =>
     {
-        OnThread.Run(() =>
+        int saved = GreenletOptions.MaxThreads;
+        var served = new List<Socket>();
+        using var waiting = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
         {
-            var reported = new List<Exception>();
-            Hub.Current.UnhandledException += (_, e) => reported.Add(e.Exception);
-            using var server = new GreenServer(Loopback, Echo);
-            server.Start();
+            // One new thread at most; pooled ones (and any that a finished greenlet returns meanwhile) serve clients
+            // too, each holding its thread, until a client finds none.
+            GreenletOptions.MaxThreads = FiberPool.Shared.TotalThreads + 1;
+            ServeUntilRefused(server, served, refusedInARow: 1);
 
-            // Every client runs in the main greenlet (no fiber thread): only the server's greenlets need threads.
-            using Socket first = Connect(server);
-            Assert.True(Probe(first));
+            Assert.NotEmpty(served);
+            var report = Assert.IsType<InvalidOperationException>(Assert.Single(reported));
+            Assert.Contains("GreenletOptions.MaxThreads", report.ToString(), StringComparison.Ordinal);
 
-            int saved = GreenletOptions.MaxThreads;
-            var served = new List<Socket>();
-            using var waiting = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                // One new thread at most; pooled ones (and any that a finished greenlet returns meanwhile) serve
-                // clients too, each holding its thread, until a client finds none.
-                GreenletOptions.MaxThreads = FiberPool.Shared.TotalThreads + 1;
-                bool refused = false;
-                for (int i = 0; i < 1_000 && !refused; i++)
-                {
-                    Socket client = Connect(server);
-                    if (Probe(client))
-                    {
-                        served.Add(client);
-                    }
-                    else
-                    {
-                        client.Dispose();
-                        refused = true;
-                    }
-                }
+            // Paused: this client waits in the listen backlog instead of being accepted and dropped. A handler that
+            // finishes frees its thread, and accepting resumes.
+            Hub.Wait(waiting.ConnectAsync(server.LocalEndPoint));
+            Hub.Wait(waiting.SendAsync("after\n"u8.ToArray()));
+            served[0].Close();
+            Assert.Equal("after", ReadLine(waiting));
+        }
+        finally
+        {
+            GreenletOptions.MaxThreads = saved;
+            served.ForEach(c => c.Dispose());
+        }
 
-                Assert.True(refused);
-                Assert.NotEmpty(served);
-                var report = Assert.IsType<InvalidOperationException>(Assert.Single(reported));
-                Assert.Contains("GreenletOptions.MaxThreads", report.ToString(), StringComparison.Ordinal);
-
-                // Paused: this client waits in the listen backlog instead of being accepted and dropped. A handler
-                // that finishes frees its thread, and accepting resumes.
-                Hub.Wait(waiting.ConnectAsync(server.LocalEndPoint));
-                Hub.Wait(waiting.SendAsync("after\n"u8.ToArray()));
-                served[0].Close();
-                Assert.Equal("after", ReadLine(waiting));
-            }
-            finally
-            {
-                GreenletOptions.MaxThreads = saved;
-                served.ForEach(c => c.Dispose());
-            }
-
-            Assert.True(Probe(first));
-            Assert.Single(reported);
-            waiting.Close();
-            first.Close();
-            server.Stop();
-        });
-    }
+        Assert.True(Probe(first));
+        Assert.Single(reported);
+        waiting.Close();
+    });
 
     [Fact]
-    public void Serve_OsRefusesThreads_ClosesEachUnservedClientReportsOncePerRun()
+    public void Serve_OsRefusesThreads_ClosesEachUnservedClientReportsOncePerRun() => OnServerWithReports((server, _, reported) =>
     {
-        OnThread.Run(() =>
+        var served = new List<Socket>();
+        var refusal = new OutOfMemoryException("injected: the OS refused a thread");
+        List<bool> outcomes;
+        try
         {
-            var reported = new List<Exception>();
-            Hub.Current.UnhandledException += (_, e) => reported.Add(e.Exception);
-            using var server = new GreenServer(Loopback, Echo);
-            server.Start();
-            using Socket first = Connect(server);
-            Assert.True(Probe(first));
+            // Under the cap, but every new thread refused (a pids limit, say): pooled threads serve clients, each
+            // holding its thread, until three clients in a row find none.
+            FiberPool.StartFault = () => refusal;
+            outcomes = ServeUntilRefused(server, served, refusedInARow: 3);
+        }
+        finally
+        {
+            FiberPool.StartFault = null;
+            served.ForEach(c => c.Dispose());
+        }
 
-            var served = new List<Socket>();
-            var outcomes = new List<bool>();
-            var refusal = new OutOfMemoryException("injected: the OS refused a thread");
-            try
-            {
-                // Under the cap, but every new thread refused (a pids limit, say): pooled threads serve clients, each
-                // holding its thread, until three clients in a row find none.
-                FiberPool.StartFault = () => refusal;
-                int refusedInARow = 0;
-                for (int i = 0; i < 1_000 && refusedInARow < 3; i++)
-                {
-                    Socket client = Connect(server);
-                    bool ok = Probe(client);
-                    outcomes.Add(ok);
-                    if (ok)
-                    {
-                        served.Add(client);
-                        refusedInARow = 0;
-                    }
-                    else
-                    {
-                        client.Dispose();
-                        refusedInARow++;
-                    }
-                }
+        // Reported once per run of refusals: again only after a handler could start.
+        int runs = Enumerable.Range(0, outcomes.Count).Count(i => !outcomes[i] && (i == 0 || outcomes[i - 1]));
+        Assert.Equal(runs, reported.Count);
+        Assert.All(reported, r => Assert.Same(refusal, r.InnerException?.InnerException));
+        using (Socket after = Connect(server))
+        {
+            Assert.True(Probe(after));
+        }
 
-                Assert.Equal(3, refusedInARow);
-            }
-            finally
-            {
-                FiberPool.StartFault = null;
-                served.ForEach(c => c.Dispose());
-            }
-
-            // Reported once per run of refusals: again only after a handler could start.
-            int runs = Enumerable.Range(0, outcomes.Count).Count(i => !outcomes[i] && (i == 0 || outcomes[i - 1]));
-            Assert.Equal(runs, reported.Count);
-            Assert.All(reported, r => Assert.Same(refusal, r.InnerException?.InnerException));
-            using (Socket after = Connect(server))
-            {
-                Assert.True(Probe(after));
-            }
-
-            Assert.Equal(runs, reported.Count);
-            first.Close();
-            server.Stop();
-        });
-    }
+        Assert.Equal(runs, reported.Count);
+    });
 
     [Fact]
     public void Stop_CalledTwice_SecondCallWaitsForTheSameStop()
@@ -511,6 +453,56 @@ public class GreenServerTests
         {
             writer.WriteLine(line);
         }
+    }
+
+    /// <summary>Runs <paramref name="test"/> on a fresh thread with an echo server started and a first client served
+    /// (<c>first</c>), every failure the hub reports collected (<c>reported</c>); then closes the client and stops the
+    /// server.</summary>
+    private static void OnServerWithReports(Action<GreenServer, Socket, List<Exception>> test)
+    {
+        OnThread.Run(() =>
+        {
+            var reported = new List<Exception>();
+            Hub.Current.UnhandledException += (_, e) => reported.Add(e.Exception);
+            using var server = new GreenServer(Loopback, Echo);
+            server.Start();
+
+            // Every client runs in the main greenlet (no fiber thread): only the server's greenlets need threads.
+            using Socket first = Connect(server);
+            Assert.True(Probe(first));
+            test(server, first, reported);
+            first.Close();
+            server.Stop();
+        });
+    }
+
+    /// <summary>Connects clients one by one until <paramref name="refusedInARow"/> in a row are not served, asserting
+    /// that this happens within 1,000 clients: a served client keeps its handler (and its thread) and is added to
+    /// <paramref name="served"/>, an unserved one is closed.</summary>
+    /// <returns>Whether each client, in order, was served.</returns>
+    private static List<bool> ServeUntilRefused(GreenServer server, List<Socket> served, int refusedInARow)
+    {
+        var outcomes = new List<bool>();
+        int refused = 0;
+        for (int i = 0; i < 1_000 && refused < refusedInARow; i++)
+        {
+            Socket client = Connect(server);
+            bool ok = Probe(client);
+            outcomes.Add(ok);
+            if (ok)
+            {
+                served.Add(client);
+                refused = 0;
+            }
+            else
+            {
+                client.Dispose();
+                refused++;
+            }
+        }
+
+        Assert.Equal(refusedInARow, refused);
+        return outcomes;
     }
 
     private static Socket Connect(GreenServer server)
